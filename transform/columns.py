@@ -1,0 +1,77 @@
+"""Map a sheet's column titles to the fields config names, without losing any column."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tidtam.errors import SourceError
+from tidtam.transform.quarantine import column_letter
+from tidtam.transform.sheet import RawSheet
+from tidtam.transform.text import cell_text, clean_text
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    """Which columns feed each field; the titles no field claims."""
+
+    fields: dict[str, list[int]]
+    unclaimed: list[str]
+
+
+def map_columns(sheet: RawSheet, specs: dict[str, object]) -> ColumnMap:
+    """Claim columns by accepted title; a missing required field is a ``SourceError``."""
+    by_title: dict[str, list[int]] = {}
+    for i, title in enumerate(sheet.header):
+        by_title.setdefault(clean_text(str(title)).casefold(), []).append(i)
+    fields: dict[str, list[int]] = {}
+    claimed: set[int] = set()
+    for name, spec in specs.items():
+        if spec is None:
+            continue
+        cols = sorted(i for t in spec.titles for i in by_title.get(clean_text(t).casefold(), []))
+        if cols:
+            fields[name] = cols
+            claimed.update(cols)
+        elif spec.required:
+            found = ", ".join(f'"{h}"' for h in sheet.header if str(h).strip()) or "(none)"
+            accepted = " / ".join(f'"{t}"' for t in spec.titles)
+            raise SourceError(
+                f"{sheet.title}: required column {name} is missing (accepted titles: "
+                f"{accepted}); headers found: {found}. Add the title to config/form.yaml "
+                "if the question was renamed."
+            )
+    unclaimed = [
+        str(title).strip() or f"(untitled column {column_letter(i)})"
+        for i, title in enumerate(sheet.header)
+        if i not in claimed and (str(title).strip() or _has_values(sheet, i))
+    ]
+    return ColumnMap(fields, unclaimed)
+
+
+def _has_values(sheet: RawSheet, col: int) -> bool:
+    return any(cell_text(row[col]) for row in sheet.rows)
+
+
+def field_cells(sheet: RawSheet, columns: ColumnMap, name: str) -> list[object]:
+    """Each row's cell for a field: when a renamed question left two columns, the one
+    the row filled (the rightmost, i.e. newest, when it filled both)."""
+    cols = columns.fields.get(name)
+    if not cols:
+        return [None] * len(sheet.rows)
+    if len(cols) == 1:
+        c = cols[0]
+        return [row[c] for row in sheet.rows]
+    out = []
+    for row in sheet.rows:
+        value = None
+        for c in reversed(cols):
+            if cell_text(row[c]):
+                value = row[c]
+                break
+        out.append(value)
+    return out
+
+
+def blank_rows(sheet: RawSheet) -> list[bool]:
+    """True for rows with no content in any column."""
+    return [not any(cell_text(v) for v in row) for row in sheet.rows]

@@ -1,0 +1,82 @@
+"""Quarantine: every row that cannot be normalized, with a reason staff can act on."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from tidtam.transform.sheet import RawSheet
+from tidtam.transform.text import raw_text
+
+# Reason codes (machines read these) and what they tell a person (Thai, shown on pages).
+REASONS: dict[str, str] = {
+    # progress reports
+    "test_row": "แถวทดสอบ (ไม่นับเป็นรายงาน)",
+    "bad_timestamp": "ประทับเวลาว่างหรืออ่านไม่ได้",
+    "future_timestamp": "ประทับเวลาอยู่หลังวันที่ของข้อมูล",
+    "missing_agency": "ไม่ได้ระบุหน่วยงาน",
+    "unknown_agency": "ไม่พบชื่อหน่วยงานในรายชื่อหน่วยรับตรวจ",
+    "missing_directive": "ไม่ได้ระบุรหัสข้อสั่งการ",
+    "unknown_directive": "ไม่พบรหัสข้อสั่งการในทะเบียน",
+    "directive_rejected": "ข้อสั่งการนี้ถูกกักไว้ในทะเบียน (แก้ไขทะเบียนก่อน)",
+    "not_assigned": "หน่วยงานนี้ไม่ได้รับมอบหมายข้อสั่งการนี้",
+    "missing_status": "ไม่ได้ระบุสถานะการดำเนินการ",
+    "unknown_status": "สถานะการดำเนินการไม่ตรงกับมาตรฐาน",
+    # directive register
+    "missing_code": "ไม่ได้ระบุรหัสข้อสั่งการ",
+    "duplicate_code": "รหัสข้อสั่งการซ้ำกับแถวก่อนหน้า",
+    "unknown_type": "ประเภทข้อสั่งการไม่ตรงกับมาตรฐาน 10 ประเภท",
+    "unknown_factor": "ปัจจัยผลกระทบไม่ตรงกับมาตรฐาน 5 ปัจจัย",
+    "no_agencies": "ไม่ได้ระบุหน่วยงานรับผิดชอบ",
+    "unknown_agency_group": "ไม่พบกลุ่มเขตที่ระบุ",
+    "bad_due_date": "กำหนดรายงานอ่านเป็นวันที่ไม่ได้",
+    # satisfaction survey
+    "unknown_answer": "คำตอบไม่อยู่ในมาตรวัดความพึงพอใจ",
+    "no_answers": "ไม่ได้ตอบคำถามประเมินข้อใดเลย",
+}
+
+BASE_COLUMNS = ["source", "row", "reason", "reason_label", "detail", "suggestion"]
+
+
+def unique_headers(header: list[str]) -> list[str]:
+    """Header titles made unique (a repeated title gets ' (2)'), untitled ones lettered."""
+    seen: dict[str, int] = {}
+    out = []
+    for i, title in enumerate(header):
+        name = str(title).strip() or f"(คอลัมน์ {column_letter(i)})"
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return out
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet column letter of a 0-based index (0 -> A, 26 -> AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def rejected_frame(
+    sheet: RawSheet,
+    indices: list[int],
+    reasons: list[str],
+    details: list[str],
+    suggestions: list[str],
+) -> pd.DataFrame:
+    """Quarantine rows ``indices`` of ``sheet`` with their original cells."""
+    frame = pd.DataFrame({
+        "source": sheet.role,
+        "row": [RawSheet.sheet_row(i) for i in indices],
+        "reason": reasons,
+        "reason_label": [REASONS[r] for r in reasons],
+        "detail": details,
+        "suggestion": suggestions,
+    }, columns=BASE_COLUMNS)
+    cells = pd.DataFrame([[raw_text(v) for v in sheet.rows[i]] for i in indices],
+                         columns=unique_headers(sheet.header) if indices else None)
+    if not indices:
+        return frame
+    cells = cells[[c for c in cells.columns if c not in BASE_COLUMNS]]
+    return pd.concat([frame, cells.reset_index(drop=True)], axis=1)

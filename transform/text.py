@@ -1,0 +1,67 @@
+"""Text normalization for everything a person typed into a form or a sheet."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from datetime import date, datetime
+
+THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+# Zero-width space/joiners, word joiner, BOM, soft hyphen: invisible, never meaningful.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Sara am typed as nikhahit + sara aa, possibly with a tone mark between (น ํ ้ า).
+_SARA_AM = re.compile("\u0e4d([\u0e48-\u0e4b]?)\u0e32")
+_SPACE = re.compile(r"\s+")
+_HYPHENS = re.compile("[\u2010-\u2015\u2212]")
+
+
+def clean_text(value: str) -> str:
+    """NFC, composed sara am, no invisible characters, whitespace collapsed and trimmed."""
+    text = unicodedata.normalize("NFC", value)
+    text = _INVISIBLE.sub("", text)
+    text = _SARA_AM.sub("\\1\u0e33", text)
+    return _SPACE.sub(" ", text).strip()
+
+
+def arabic_digits(text: str) -> str:
+    """Thai digits (๐-๙) to Arabic, and dash look-alikes to '-', for codes and numbers."""
+    return _HYPHENS.sub("-", text.translate(THAI_DIGITS))
+
+
+def cell_text(value: object) -> str:
+    """A cell of any source as normalized text (numbers without a spurious '.0')."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return clean_text(str(value))
+
+
+def raw_text(value: object) -> str:
+    """A cell as the person typed it, only made printable (for quarantine and exports)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def match_key(text: str) -> str:
+    """Key for exact matching of names: normalized, no spaces or dots, case-folded."""
+    return clean_text(text).replace(" ", "").replace(".", "").casefold()
+
+
+def split_list(text: str) -> list[str]:
+    """Split a multi-value cell (checkboxes join with ', '; people use ';' or new lines)."""
+    return [p for p in (clean_text(x) for x in re.split(r"[,;\n]", text)) if p]
