@@ -6,8 +6,9 @@ import csv
 import io
 from pathlib import Path
 
-from tidtam.errors import SourceError
 from tidtam.transform.sheet import Cell, RawSheet
+
+from tidtam.errors import SourceError
 
 REQUIRED_ROLES = ("directives", "responses")
 OPTIONAL_ROLES = ("satisfaction",)

@@ -283,7 +283,9 @@ def _load_file(path: Path, model: type[BaseModel]) -> BaseModel:
 
 def _explain(exc: ValidationError, model: type[BaseModel], text: str) -> str:
     """One line for the first validation error: where, what, and the fix."""
-    err = exc.errors()[0]
+    errors = exc.errors()
+    # A misspelt key shows up as both "missing" and "extra": the extra one names the typo.
+    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     loc = [p for p in err["loc"]]
     dotted = ".".join(str(p) for p in loc) or "(top level)"
     line = _line_of(text, loc)

@@ -22,7 +22,7 @@ def latest_reports(reports: pd.DataFrame) -> pd.DataFrame:
     ordered = reports.sort_values(["submitted_at", "source_row"], kind="stable")
     latest = ordered.groupby(["directive_code", "agency"], sort=False).tail(1)
     counts = reports.groupby(["directive_code", "agency"]).size().rename("report_count")
-    return latest.merge(counts, left_on=["directive_code", "agency"], right_index=True)
+    return latest.merge(counts.reset_index(), on=["directive_code", "agency"], how="left")
 
 
 def assignment_status(

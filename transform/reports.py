@@ -13,7 +13,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-
 from tidtam.transform.agencies import AgencyDirectory
 from tidtam.transform.columns import blank_rows, field_cells, map_columns
 from tidtam.transform.dates import parse_timestamp
@@ -60,7 +59,7 @@ def read_reports(
 ) -> Reports:
     """Normalize the response sheet against the register, agencies and taxonomy."""
     columns = map_columns(sheet, dict(form.fields))
-    raw = {name: field_cells(sheet, columns, name) for name in form.fields.model_fields}
+    raw = {name: field_cells(sheet, columns, name) for name in type(form.fields).model_fields}
     text = {name: _mapped(values, cell_text) for name, values in raw.items()}
     stamps = _mapped(raw["timestamp"], lambda v: parse_timestamp(v, tz))
     agency = _mapped(text["agency"], agencies.resolve)

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-
 from tidtam.transform.columns import blank_rows, field_cells, map_columns
 from tidtam.transform.dates import parse_timestamp
 from tidtam.transform.quarantine import rejected_frame, unique_headers
@@ -33,7 +32,8 @@ def read_satisfaction(sheet: RawSheet, form, tz: ZoneInfo) -> Satisfaction:
     scores = {match_key(p.label): (p.label, p.score) for p in form.scale}
     titles = unique_headers(sheet.header)
     claimed = {c for cols in columns.fields.values() for c in cols}
-    rated = [c for c in range(len(sheet.header)) if c not in claimed and _is_rated(sheet, c, scores)]
+    rated = [c for c in range(len(sheet.header))
+             if c not in claimed and _is_rated(sheet, c, scores)]
     stamps = field_cells(sheet, columns, "timestamp")
     groups = field_cells(sheet, columns, "group")
     comments = field_cells(sheet, columns, "comment")

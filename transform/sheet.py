@@ -26,7 +26,7 @@ class RawSheet:
     rows: list[list[Cell]] = field(default_factory=list)
 
     @staticmethod
-    def from_values(role: str, title: str, values: list[list[Cell]]) -> "RawSheet":
+    def from_values(role: str, title: str, values: list[list[Cell]]) -> RawSheet:
         """Build from a grid whose first row is the header; pads ragged rows."""
         if not values:
             return RawSheet(role, title, [], [])

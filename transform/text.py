@@ -47,13 +47,20 @@ def cell_text(value: object) -> str:
 
 
 def raw_text(value: object) -> str:
-    """A cell as the person typed it, only made printable (for quarantine and exports)."""
+    """A cell as the sheet shows it, only made printable (for quarantine and exports).
+
+    Date cells are shown as Sheets' Thai locale shows them (``5/1/2567 9:03:07``), so a
+    quarantined row reads the same whether it came from a CSV download or an .xlsx.
+    """
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, datetime | date):
-        return value.isoformat()
+    if isinstance(value, datetime) and value.time() != datetime.min.time():
+        return (f"{value.day}/{value.month}/{value.year + 543} "
+                f"{value.hour}:{value.minute:02d}:{value.second:02d}")
+    if isinstance(value, date):  # a date cell, or a date-time cell at midnight
+        return f"{value.day}/{value.month}/{value.year + 543}"
     return str(value)
 
 
