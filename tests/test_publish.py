@@ -217,8 +217,9 @@ def test_drive_retries_a_503(tmp_path, drive):
     fake, account = drive
     fake.faults.append((503, error_body("503")))
 
-    [upload] = publish_drive(make_site(tmp_path / "s", "v"), "1FolderOnSharedDrive", "d.html",
-                             account, FAST, fake)  # fmt: skip
+    [upload] = publish_drive(
+        make_site(tmp_path / "s", "v"), "1FolderOnSharedDrive", "d.html", account, FAST, fake
+    )
 
     assert upload.created and len(fake.files) == 1
 
@@ -245,8 +246,9 @@ def test_drive_failures_say_what_to_do(tmp_path, drive, arrange, message):
     arrange(fake)
 
     with pytest.raises(PublishError) as caught:
-        publish_drive(make_site(tmp_path / "s", "v"), "1FolderOnSharedDrive", "d.html",
-                      account, FAST, fake)  # fmt: skip
+        publish_drive(
+            make_site(tmp_path / "s", "v"), "1FolderOnSharedDrive", "d.html", account, FAST, fake
+        )
 
     assert message in caught.value.message
     assert caught.value.exit_code == 5

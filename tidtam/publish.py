@@ -183,8 +183,12 @@ def publish_drive(
         media = MediaFileUpload(str(path), mimetype=mime, resumable=False)
         if found:
             if len(found) > 1:
-                log.warning("%d files named %r in Drive folder %s; updating the first",
-                            len(found), name, folder_id)  # fmt: skip
+                log.warning(
+                    "%d files named %r in Drive folder %s; updating the first",
+                    len(found),
+                    name,
+                    folder_id,
+                )
             request = service.files().update(
                 fileId=found[0]["id"],
                 media_body=media,
@@ -245,8 +249,9 @@ def _drive_error(exc: Any, folder_id: str, email: str) -> PublishError:
             f"a shared drive and add {email} to it as Content manager"
         )
     if status == 403 and ("has not been used" in message or "disabled" in message):
-        return PublishError(f"enable the Google Drive API for the service account's project "
-                            f"({message})")  # fmt: skip
+        return PublishError(
+            f"enable the Google Drive API for the service account's project ({message})"
+        )
     if status == 403:
         return PublishError(
             f"{email} may not write in Drive folder {folder_id}: share it with that address "

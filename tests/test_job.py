@@ -1,0 +1,226 @@
+"""The whole sync job against fakes of Sheets and Drive, with the real pipeline."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+import responses
+import yaml
+from conftest import AS_OF, SAMPLE
+from fixtures.google.fake_google import (
+    FakeDriveHttp,
+    FakeSheets,
+    error_body,
+    tabs_from_xlsx,
+    write_key_file,
+)
+
+from tidtam import publish
+from tidtam.errors import GoogleError, LockedError, SourceError
+from tidtam.job import SyncOptions, run_sync
+from tidtam.lock import run_lock
+from tidtam.paths import ROOT
+from tidtam.pipeline import build_from_source
+
+KEY = "1SampleSpreadsheetKey0000000000000000000000"
+FOLDER = "1FolderOnSharedDrive"
+
+
+class Project:
+    """A project folder with its own config, a fake Google and a list of log lines."""
+
+    def __init__(self, root: Path, sheets: FakeSheets, drive: FakeDriveHttp):
+        self.root, self.sheets, self.drive = root, sheets, drive
+        self.lines: list[str] = []
+
+    def sync(self, **options) -> object:
+        """Run the job with this project's config."""
+        options.setdefault("as_of", AS_OF)
+        opts = SyncOptions(config_dir=self.root / "config", out_dir=self.root / "site", **options)
+        return run_sync(opts, self.lines.append, drive_transport=self.drive)
+
+    def db(self) -> sqlite3.Connection:
+        """The history database, read directly."""
+        conn = sqlite3.connect(self.root / "var" / "history.sqlite")
+        conn.row_factory = sqlite3.Row
+        return conn
+
+    def count(self, table: str) -> int:
+        """Rows in a history table."""
+        return self.db().execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+@pytest.fixture
+def project(tmp_path):
+    """Config pointing at a fake spreadsheet that holds the sample's cells."""
+    config = tmp_path / "config"
+    shutil.copytree(ROOT / "config", config, ignore=shutil.ignore_patterns("sync.yaml"))
+    key_file = write_key_file(tmp_path)
+    sync = {
+        "google": {
+            "key_file": str(key_file),
+            "spreadsheets": dict.fromkeys(("directives", "responses", "satisfaction"), KEY),
+            "retry": {"attempts": 3, "initial_wait_seconds": 0.001, "max_wait_seconds": 0.01},
+        },
+        "publish": {"folder": "www/tidtam", "drive": {"folder_id": FOLDER}},
+    }
+    (config / "sync.yaml").write_text(yaml.safe_dump(sync, allow_unicode=True))
+    (tmp_path / "www").mkdir()
+    drive = FakeDriveHttp()
+    drive.add_folder(FOLDER)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        sheets = FakeSheets(rsps)
+        sheets.add_book(KEY, tabs_from_xlsx(SAMPLE / "tidtam-sample.xlsx"))
+        yield Project(tmp_path, sheets, drive)
+
+
+def kpis(site: Path) -> dict:
+    """A site's data/kpis.json."""
+    return json.loads((site / "data" / "kpis.json").read_text(encoding="utf-8"))
+
+
+def test_sync_gives_the_same_kpis_as_build_on_the_csv_download(project, sample_site):
+    result = project.sync()
+
+    assert kpis(project.root / "site") == kpis(sample_site)
+    assert result.kpis == kpis(sample_site)
+    assert kpis(project.root / "www" / "tidtam") == kpis(sample_site)
+    [page] = [f for f in project.drive.files.values() if f.name.endswith(".html")]
+    assert page.content == (project.root / "site" / "index.html").read_bytes()
+    assert result.requests == len(project.sheets.batch_gets) == 1
+
+
+def test_the_snapshot_rebuilds_to_the_same_site(project, config, tmp_path):
+    result = project.sync()
+
+    rebuilt = build_from_source(result.snapshot, config, tmp_path / "rebuilt", AS_OF)
+
+    assert rebuilt.kpis == result.kpis
+    for name in ("index.html", "data/reports.csv", "data/assignments.csv"):
+        assert (tmp_path / "rebuilt" / name).read_bytes() == (
+            project.root / "site" / name
+        ).read_bytes()
+
+
+def test_one_line_per_stage_with_counts(project):
+    project.sync()
+
+    stages = [line.split(" ", 2)[2].split(":")[0] for line in project.lines]
+    for stage in ("pull", "snapshot", "build", "record", "publish", "sync"):
+        assert stage in stages
+    [pull] = [line for line in project.lines if " pull: " in line]
+    assert "3 tabs from 1 spreadsheet(s), 1137 rows, 1 request(s)" in pull
+
+
+def test_running_twice_adds_nothing(project):
+    first = project.sync()
+    tables = {t: project.count(t) for t in ("reports", "assignment_changes")}
+
+    second = project.sync()
+
+    assert first.new_reports == tables["reports"] > 0
+    assert (second.new_reports, second.changed_assignments) == (0, 0)
+    assert {t: project.count(t) for t in tables} == tables
+    assert [r["outcome"] for r in project.db().execute("SELECT outcome FROM runs")] == ["ok"] * 2
+    assert len(project.drive.files) == 1  # updated in place, not duplicated
+
+
+def test_interrupted_publish_keeps_the_old_site_and_a_consistent_history(project, monkeypatch):
+    project.sync()
+    www = project.root / "www" / "tidtam"
+    before = {p: p.read_bytes() for p in sorted(www.rglob("*")) if p.is_file()}
+    responses_tab = project.sheets.books[KEY].tabs["การตอบแบบฟอร์ม 1"]
+    responses_tab.append(list(responses_tab[1]))
+    responses_tab[-1][0] += 300  # the same report again, 300 days later: a new report
+    real_copy2 = shutil.copy2
+
+    def interrupt_www(src, dst, **kwargs):
+        if "/www/" in str(dst):
+            raise KeyboardInterrupt  # Ctrl-C or a stopped service, mid-copy
+        return real_copy2(src, dst, **kwargs)
+
+    monkeypatch.setattr(publish.shutil, "copy2", interrupt_www)
+    with pytest.raises(KeyboardInterrupt):
+        project.sync()
+
+    assert {p: p.read_bytes() for p in sorted(www.rglob("*")) if p.is_file()} == before
+    assert sorted(p.name for p in www.parent.iterdir()) == ["tidtam"]
+    db = project.db()
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    run = dict(db.execute("SELECT * FROM runs ORDER BY run_id DESC").fetchone())
+    assert (run["outcome"], run["failed_stage"], run["new_reports"]) == (
+        "interrupted",
+        "publish",
+        1,
+    )
+
+    monkeypatch.setattr(publish.shutil, "copy2", real_copy2)
+    again = project.sync()
+
+    assert again.new_reports == 0  # the interrupted run had recorded it, once
+    assert kpis(www)["reports_accepted"] == kpis(project.root / "site")["reports_accepted"]
+
+
+def test_a_failed_pull_is_recorded_and_publishes_nothing(project):
+    project.sheets.books[KEY].shared = False
+
+    with pytest.raises(GoogleError, match="is not shared with the service account"):
+        project.sync()
+
+    [run] = project.db().execute("SELECT * FROM runs").fetchall()
+    assert (run["outcome"], run["failed_stage"]) == ("failed", "pull")
+    assert "press Share" in run["error"]
+    assert not (project.root / "site").exists()
+    assert list((project.root / "www").iterdir()) == []
+    assert not (project.root / "var" / "snapshots").exists()
+    assert project.lines[-1].endswith("pull: failed: " + run["error"])
+
+
+def test_a_failed_build_keeps_the_snapshot_and_publishes_nothing(project):
+    tab = project.sheets.books[KEY].tabs["การตอบแบบฟอร์ม 1"]
+    tab[0] = ["คอลัมน์" if c == "ประทับเวลา" else c for c in tab[0]]
+
+    with pytest.raises(SourceError):
+        project.sync()
+
+    [run] = project.db().execute("SELECT * FROM runs").fetchall()
+    assert (run["outcome"], run["failed_stage"]) == ("failed", "build")
+    assert len(list((project.root / "var" / "snapshots").iterdir())) == 1
+    assert not (project.root / "site").exists()
+    assert project.drive.files == {}
+
+
+def test_retries_inside_a_sync(project):
+    project.sheets.fail_next((429, error_body("429")), (503, error_body("503")))
+
+    assert project.sync().requests == 3
+
+
+def test_no_publish_updates_only_the_local_site(project):
+    project.sync(publish=False)
+
+    assert (project.root / "site" / "index.html").is_file()
+    assert list((project.root / "www").iterdir()) == []
+    assert project.drive.files == {}
+
+
+def test_spreadsheet_override_serves_all_tabs(project):
+    other = "1AnotherSpreadsheet000000000000000000000000"
+    project.sheets.books[other] = project.sheets.books.pop(KEY)
+
+    result = project.sync(spreadsheet=f"https://docs.google.com/spreadsheets/d/{other}/edit")
+
+    assert result.requests == 1
+    assert project.sheets.batch_gets[0]["ranges"][0] == "'ข้อสั่งการ'"
+
+
+def test_a_second_run_waits_for_nobody(project):
+    with run_lock(project.root / "var" / "tidtam.lock"):
+        with pytest.raises(LockedError):
+            project.sync()
+
+    assert not (project.root / "var" / "history.sqlite").exists()
