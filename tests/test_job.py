@@ -224,3 +224,101 @@ def test_a_second_run_waits_for_nobody(project):
             project.sync()
 
     assert not (project.root / "var" / "history.sqlite").exists()
+
+
+# -- the command line -----------------------------------------------------------------
+def cli_run(project: Project, *args: str) -> object:
+    """Run `tidtam ...` in-process against the project's config and fakes."""
+    from click.testing import CliRunner
+
+    import tidtam.job
+    from tidtam.cli import cli
+
+    real = tidtam.job.run_sync
+
+    def with_fake_drive(options, log, drive_transport=None):
+        return real(options, log, drive_transport=project.drive)
+
+    tidtam.job.run_sync = with_fake_drive
+    try:
+        return CliRunner().invoke(cli, [*args, "--config", str(project.root / "config")])
+    finally:
+        tidtam.job.run_sync = real
+
+
+def test_cli_sync_then_ask_the_history(project):
+    out = str(project.root / "site")
+
+    synced = cli_run(project, "sync", "--out", out, "--as-of", "2024-07-31")
+
+    assert synced.exit_code == 0, synced.output
+    assert synced.stdout.startswith("synced (run 1): reporting rate ")
+    assert " pull: 3 tabs from 1 spreadsheet(s)" in synced.stderr
+    row = (
+        project.db()
+        .execute(
+            "SELECT agency, directive_code, submitted_at, result FROM reports "
+            "WHERE agency LIKE 'สำนักงานเขต%' ORDER BY submitted_at LIMIT 1"
+        )
+        .fetchone()
+    )
+    short = row["agency"].replace("สำนักงานเขต", "เขต")
+
+    asked = cli_run(project, "history", "first-report", "--agency", short,
+                    "--directive", row["directive_code"])  # fmt: skip
+
+    assert asked.exit_code == 0, asked.output
+    assert asked.stdout.splitlines()[1] == (
+        f"first: {row['submitted_at']} [{_status(project, row)}] {row['result']}"
+    )
+    trend = cli_run(project, "history", "trend").stdout.splitlines()
+    assert trend[0] == "run_id,started_at,as_of,done,in_progress,cannot,not_reported"
+    assert trend[1].split(",")[2] == "2024-07-31"
+    assert "\tok\t" in cli_run(project, "history", "runs").stdout
+
+
+def _status(project: Project, row) -> str:
+    return (
+        project.db()
+        .execute(
+            "SELECT status FROM reports WHERE agency = ? AND directive_code = ? "
+            "ORDER BY submitted_at LIMIT 1",
+            (row["agency"], row["directive_code"]),
+        )
+        .fetchone()[0]
+    )
+
+
+@pytest.mark.parametrize(
+    ("arrange", "code", "message"),
+    [
+        (
+            lambda p: setattr(p.sheets.books[KEY], "shared", False),
+            4,
+            f"Error: spreadsheet {KEY} is not shared with the service account: open it, press "
+            "Share and add tidtam-sync@tidtam-test.iam.gserviceaccount.com as Viewer",
+        ),
+        (lambda p: p.sheets.books.clear(), 4, f"Error: spreadsheet {KEY} not found: check"),
+        (
+            lambda p: p.sheets.books[KEY].tabs.pop("ความพึงพอใจ"),
+            3,
+            f"Error: spreadsheet {KEY} has no tab 'ความพึงพอใจ' (for satisfaction)",
+        ),
+    ],
+)
+def test_cli_sync_failures_are_one_line(project, arrange, code, message):
+    arrange(project)
+
+    result = cli_run(project, "sync", "--out", str(project.root / "site"))
+
+    assert result.exit_code == code
+    [error] = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert error.startswith(message)
+    assert "Traceback" not in result.output
+
+
+def test_cli_history_before_any_sync(project):
+    result = cli_run(project, "history", "runs")
+
+    assert result.exit_code == 1
+    assert "no history yet at " in result.stderr

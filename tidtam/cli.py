@@ -94,3 +94,112 @@ def main() -> None:
     """Console entry point."""
     cli(prog_name="tidtam")
 
+
+
+# --- sync and history (issue 3: Google Sheets sync, history database, publishing) -------
+# Thin wrappers over tidtam.job; exit codes are those of tidtam/errors.py.
+
+
+@cli.command()
+@click.option("--spreadsheet", metavar="KEY_OR_URL", default=None,
+              help="One spreadsheet that holds all three tabs (overrides config/sync.yaml).")
+@click.option("--key-file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Service-account key (JSON); overrides config and "
+                   "GOOGLE_APPLICATION_CREDENTIALS.")
+@click.option("--no-publish", is_flag=True,
+              help="Update only --out; skip the folder and Drive targets of config/sync.yaml.")
+@config_option
+@build_options
+def sync(spreadsheet: str | None, key_file: Path | None, no_publish: bool,
+         config_dir: Path | None, out_dir: Path, as_of: date | None) -> None:
+    """Pull the sheets from Google, build, record in history, publish: the whole job.
+
+    One line per stage goes to stderr. Exit codes: 2 config, 3 source data, 4 Google,
+    5 publishing, 6 another run holds the lock.
+
+    Example:
+
+    \b
+        tidtam sync
+        tidtam sync --spreadsheet KEY_OR_URL --key-file ~/sa.json --no-publish
+    """
+    from tidtam.job import SyncOptions, run_sync
+
+    options = SyncOptions(config_dir=config_dir, out_dir=out_dir, as_of=as_of,
+                          spreadsheet=spreadsheet, key_file=key_file, publish=not no_publish)
+    result = run_sync(options, log)
+    k = result.kpis
+    click.echo(f"synced (run {result.run_id}): reporting rate {_pct(k['reporting_rate_pct'])}, "
+               f"{k['reports_accepted']} reports ({result.new_reports} new); "
+               f"published to {'; '.join(result.published)}")
+
+
+@cli.group()
+def history() -> None:
+    """Ask the history database that `tidtam sync` keeps (history.path in sync.yaml)."""
+
+
+@history.command("first-report")
+@click.option("--agency", required=True, help="The agency, as any accepted spelling.")
+@click.option("--directive", required=True, help="The directive code, e.g. 2566-1-001.")
+@config_option
+def history_first_report(agency: str, directive: str, config_dir: Path | None) -> None:
+    """When did an agency first report on a directive, and what did it say.
+
+    Example:
+
+        tidtam history first-report --agency เขตพระนคร --directive 2566-1-001
+    """
+    from tidtam.job import first_report
+
+    answer = first_report(config_dir, agency, directive)
+    first, latest = answer.first, answer.latest
+    click.echo(f"{answer.agency} on {answer.directive_code}: {answer.count} report(s)")
+    click.echo(f"first: {first['submitted_at']} [{first['status']}] {first['result']}")
+    if answer.count > 1:
+        click.echo(f"latest: {latest['submitted_at']} [{latest['status']}] {latest['result']}")
+
+
+@history.command("runs")
+@click.option("--limit", default=20, show_default=True, help="How many of the latest runs.")
+@config_option
+def history_runs(limit: int, config_dir: Path | None) -> None:
+    """List the latest runs: time, outcome, counts, and why a run failed.
+
+    Example:
+
+        tidtam history runs --limit 5
+    """
+    from tidtam.job import open_history
+
+    _config, db = open_history(config_dir)
+    with db:
+        for run in db.runs(limit):
+            why = f" at {run['failed_stage']}: {run['error']}" if run["failed_stage"] else ""
+            click.echo(f"{run['run_id']}\t{run['started_at']}\t{run['outcome']}{why}\t"
+                       f"reports {run['reports_accepted'] or 0} "
+                       f"(+{run['new_reports'] or 0})\t{run['duration_s'] or 0:.1f}s")
+
+
+@history.command("trend")
+@config_option
+def history_trend(config_dir: Path | None) -> None:
+    """Assignment status counts of every recorded run, as CSV (for a trend chart).
+
+    Example:
+
+        tidtam history trend > trend.csv
+    """
+    import csv
+    import sys
+
+    from tidtam.job import open_history
+
+    config, db = open_history(config_dir)
+    keys = [s.key for s in config.taxonomy.statuses]
+    writer = csv.writer(sys.stdout)
+    writer.writerow(["run_id", "started_at", "as_of", *keys])
+    with db:
+        for point in db.status_trend():
+            writer.writerow([point.run_id, point.started_at, point.as_of or "",
+                             *(point.counts.get(k, 0) for k in keys)])

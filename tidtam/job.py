@@ -209,3 +209,36 @@ class _Job:
         skipped = "" if self.options.publish else " (--no-publish: targets skipped)"
         self.log(f"publish: {'; '.join(done)}{skipped} ({_secs(t)})")
         return done
+
+
+def open_history(config_dir: Path | None) -> Any:
+    """The history database named in ``config_dir``/sync.yaml (it must exist already)."""
+    from tidtam.config import load_config
+    from tidtam.history import History
+    from tidtam.sync.settings import load_sync_settings
+
+    config = load_config(config_dir)
+    settings = load_sync_settings(config.dir)
+    path = settings.resolve(settings.history.path)
+    if not path.is_file():
+        raise TidtamError(f"no history yet at {path}: run `tidtam sync` (or `make sync`) first")
+    return config, History(path)
+
+
+def first_report(config_dir: Path | None, agency: str, directive: str) -> Any:
+    """When did ``agency`` (any accepted spelling) first report on ``directive``."""
+    from tidtam.transform.agencies import AgencyDirectory
+
+    config, history = open_history(config_dir)
+    directory = AgencyDirectory(config.agencies)
+    name = directory.resolve(agency)
+    if name is None:
+        close = directory.suggest(agency)
+        hint = f" (closest: {close})" if close else ""
+        history.close()
+        raise TidtamError(f"unknown agency {agency!r}{hint}; use a name from agencies.yaml")
+    with history:
+        answer = history.agency_reports(name, directive.strip())
+    if answer is None:
+        raise TidtamError(f"{name} has not reported on {directive} in any recorded run")
+    return answer
