@@ -38,3 +38,9 @@ sample: $(STAMP)
 clean:
 	find site -mindepth 1 ! -name README.md -exec rm -rf {} +
 	rm -rf .pytest_cache .ruff_cache build *.egg-info
+
+# The whole job, for people and schedulers (deploy/): pull the Google Sheets, build, record in
+# the history database, publish. Settings: config/sync.yaml; guide: docs/operator-guide.th.md.
+.PHONY: sync
+sync: $(STAMP)
+	$(BIN)/tidtam sync $(SYNC_ARGS)
