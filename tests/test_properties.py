@@ -2,13 +2,11 @@
 
 from datetime import date, datetime, timedelta
 
+from conftest import BKK, sheet
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from tidtam.transform.dataset import normalize
 from tidtam.transform.sheet import RawSheet
-
-from conftest import BKK, sheet
 
 AS_OF = date(2024, 7, 31)
 REGISTER_HEADER = ["รหัส", "ประเภท", "ปัจจัย", "หน่วยงานรับผิดชอบ", "กำหนดรายงาน", "ข้อสั่งการ"]
@@ -55,8 +53,9 @@ def report_rows(draw):
         return draw(st.sampled_from([[], ["", "", " "], ["\u200b"]]))
     agency = draw(st.sampled_from(sorted(AGENCY_FORMS)))
     code = draw(st.sampled_from(sorted(CODE_FORMS)))
+    shape = draw(st.integers(0, 3 if kind == "valid" else 5))
     row = [
-        _stamp(draw(st.integers(0, 300 * 86400)), draw(st.integers(0, 3 if kind == "valid" else 5))),
+        _stamp(draw(st.integers(0, 300 * 86400)), shape),
         draw(st.sampled_from(AGENCY_FORMS[agency] + ([] if kind == "valid" else ["", "เขตบางรักษ์",
                                                                                 "ทดสอบ"]))),
         draw(st.sampled_from(CODE_FORMS[code] + ([] if kind == "valid" else ["", "x"]))),

@@ -1,11 +1,9 @@
 """The satisfaction survey: rated questions found by their answers, scored on the scale."""
 
 import pytest
-
+from conftest import BKK, sheet
 from tidtam.transform.kpis import satisfaction_kpis
 from tidtam.transform.satisfaction import read_satisfaction
-
-from conftest import BKK, sheet
 
 HEADER = ["ประทับเวลา", "กลุ่มผู้ใช้", "ความง่าย", "ความรวดเร็ว", "ข้อเสนอแนะ", "หมายเหตุ"]
 
