@@ -26,5 +26,11 @@ def neutralize_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """CSV text with a BOM (Excel then reads Thai correctly) and neutralized cells."""
-    return neutralize_frame(frame).to_csv(index=False).encode("utf-8-sig")
+    """CSV text with a BOM (Excel then reads Thai correctly) and neutralized cells.
+
+    Lines end in CRLF (RFC 4180): the csv writer then quotes every cell holding a CR or
+    LF. With a bare LF terminator a cell like ``'<CR>=1`` is written unquoted and a reader
+    starts a new row at the CR, whose first cell ``=1`` is a live formula again.
+    """
+    text = neutralize_frame(frame).to_csv(index=False, lineterminator="\r\n")
+    return text.encode("utf-8-sig")
