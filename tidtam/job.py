@@ -122,6 +122,10 @@ class _Job:
         """Run the stages; record the outcome whatever happens."""
         started = time.perf_counter()
         self.out_dir.parent.mkdir(parents=True, exist_ok=True)
+        for leftover in self.out_dir.parent.glob(
+            ".tidtam-build-*"
+        ):  # a killed run's; we hold the lock
+            shutil.rmtree(leftover, ignore_errors=True)
         staging = Path(tempfile.mkdtemp(prefix=".tidtam-build-", dir=self.out_dir.parent))
         try:
             result = self._stages(tabs, staging / "site", drive_transport)
