@@ -19,6 +19,7 @@ def read_source(path: Path | str, config) -> dict[str, RawSheet]:
     path = Path(path)
     if not path.exists():
         raise SourceError(f"{path}: no such file or folder")
+    _check_size(path, config.settings.limits.max_source_mb)
     if path.is_dir() and (path / "snapshot.json").is_file():
         from tidtam.sync.snapshot import load_snapshot
 
@@ -28,6 +29,16 @@ def read_source(path: Path | str, config) -> dict[str, RawSheet]:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return _read_workbook(path, config.form.tabs)
     raise SourceError(f"{path}: expected a folder of CSV files or an .xlsx workbook")
+
+
+def _check_size(path: Path, limit_mb: float) -> None:
+    """Refuse a source larger than the configured limit before reading any of it."""
+    files = [p for p in path.iterdir() if p.is_file()] if path.is_dir() else [path]
+    for file in files:
+        size_mb = file.stat().st_size / 2**20
+        if size_mb > limit_mb:
+            raise SourceError(f"{file}: {size_mb:,.0f} MB is over the limit of {limit_mb:,.0f} "
+                              "MB (settings.yaml limits.max_source_mb)")
 
 
 def _read_csv_folder(folder: Path, files) -> dict[str, RawSheet]:

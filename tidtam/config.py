@@ -209,11 +209,28 @@ class SiteSettings(_Strict):
     organization: str
 
 
+class Publish(_Strict):
+    """Which personal fields of a report may appear on the dashboard and its exports."""
+
+    reporter: bool = False
+    phone: bool = False
+    email: bool = False
+
+
+class Limits(_Strict):
+    """Input sizes beyond which a cell or a file is refused, naming the limit."""
+
+    max_cell_chars: int = Field(50_000, ge=1000)
+    max_source_mb: float = Field(2048, gt=0)
+
+
 class Settings(_Strict):
     timezone: str = "Asia/Bangkok"
     targets: Targets
     users: dict[str, int] = {}
     site: SiteSettings
+    publish: Publish = Publish()
+    limits: Limits = Limits()
 
 
 @dataclass(frozen=True)
