@@ -6,9 +6,8 @@ import csv
 import io
 from pathlib import Path
 
-from tidtam.transform.sheet import Cell, RawSheet
-
 from tidtam.errors import SourceError
+from tidtam.transform.sheet import Cell, RawSheet
 
 REQUIRED_ROLES = ("directives", "responses")
 OPTIONAL_ROLES = ("satisfaction",)

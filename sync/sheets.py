@@ -25,11 +25,11 @@ from google.oauth2 import service_account
 from gspread.exceptions import APIError, NoValidUrlKeyFound
 from gspread.http_client import HTTPClient
 from gspread.utils import extract_id_from_url
+
+from tidtam.errors import GoogleError, SourceError
 from tidtam.sync import retry
 from tidtam.sync.retry import RetriesExhausted, RetryPolicy
 from tidtam.transform.sheet import Cell, RawSheet
-
-from tidtam.errors import GoogleError, SourceError
 
 log = logging.getLogger("tidtam.sync")
 

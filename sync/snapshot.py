@@ -23,10 +23,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from tidtam.errors import SourceError
 from tidtam.sync.sheets import Pull, PulledTab, to_raw_sheet
 from tidtam.transform.sheet import Cell, RawSheet
-
-from tidtam.errors import SourceError
 
 FORMAT = "tidtam-snapshot"
 VERSION = 1

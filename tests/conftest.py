@@ -8,10 +8,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from tidtam.transform.sheet import RawSheet
 
 from tidtam.config import load_config
 from tidtam.paths import ROOT
+from tidtam.transform.sheet import RawSheet
 
 SAMPLE = ROOT / "sample"
 AS_OF = date(2024, 7, 31)

@@ -1,9 +1,9 @@
 """Agency names: every accepted written form, and no fuzzy acceptance."""
 
 import pytest
-from tidtam.transform.agencies import AgencyDirectory, AmbiguousAlias
 
 from tidtam.config import Agency
+from tidtam.transform.agencies import AgencyDirectory, AmbiguousAlias
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 import pytest
 from conftest import BKK
+
 from tidtam.transform.dates import fiscal_year, parse_date, parse_timestamp, thai_date
 
 

@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 from conftest import BKK, sheet
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from tidtam.transform.dataset import normalize
 from tidtam.transform.sheet import RawSheet
 

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 from fixtures.google.fake_google import SA_EMAIL, FakeDriveHttp, error_body, write_key_file
-from tidtam.sync.retry import RetryPolicy
-from tidtam.sync.sheets import load_service_account
 
 from tidtam import publish
 from tidtam.errors import PublishError
 from tidtam.publish import exchange, publish_drive, publish_folder
+from tidtam.sync.retry import RetryPolicy
+from tidtam.sync.sheets import load_service_account
 
 FAST = RetryPolicy(attempts=3, initial_wait=0.001, max_wait=0.005, max_total=5, timeout=5)
 

@@ -2,6 +2,7 @@
 
 import pytest
 from conftest import BKK, sheet
+
 from tidtam.transform.agencies import AgencyDirectory
 from tidtam.transform.register import canonical_code, read_register
 from tidtam.transform.taxonomy import CategoryIndex

@@ -5,9 +5,9 @@ from datetime import date
 
 import pytest
 from conftest import sheet
-from tidtam.transform.dataset import normalize
 
 from tidtam.errors import SourceError
+from tidtam.transform.dataset import normalize
 
 REGISTER = sheet(
     "directives",

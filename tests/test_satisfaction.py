@@ -2,6 +2,7 @@
 
 import pytest
 from conftest import BKK, sheet
+
 from tidtam.transform.kpis import satisfaction_kpis
 from tidtam.transform.satisfaction import read_satisfaction
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from tidtam.sync.settings import load_sync_settings
 
 from tidtam.errors import ConfigError
 from tidtam.paths import ROOT
+from tidtam.sync.settings import load_sync_settings
 
 
 def test_the_shipped_file_loads(tmp_path):

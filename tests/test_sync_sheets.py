@@ -15,6 +15,8 @@ from fixtures.google.fake_google import (
     stranger_pem,
     write_key_file,
 )
+
+from tidtam.errors import GoogleError, SourceError
 from tidtam.sync.retry import RetryPolicy
 from tidtam.sync.sheets import (
     TabRequest,
@@ -23,8 +25,6 @@ from tidtam.sync.sheets import (
     pull,
     spreadsheet_key,
 )
-
-from tidtam.errors import GoogleError, SourceError
 
 KEY = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdEfG"
 TABS = {"directives": "ข้อสั่งการ", "responses": "การตอบแบบฟอร์ม 1", "satisfaction": "ความพึงพอใจ"}

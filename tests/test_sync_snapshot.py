@@ -9,11 +9,11 @@ from datetime import UTC, date, datetime
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from tidtam.errors import SourceError
 from tidtam.sync import snapshot
 from tidtam.sync.sheets import Pull, PulledTab
 from tidtam.sync.snapshot import load_snapshot, prune_snapshots, read_snapshot, save_snapshot
-
-from tidtam.errors import SourceError
 
 PULLED_AT = datetime(2024, 5, 1, 2, 0, 0, tzinfo=UTC)
 

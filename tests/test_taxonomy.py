@@ -1,6 +1,7 @@
 """Directive types, factors and statuses by code, label or key."""
 
 import pytest
+
 from tidtam.transform.taxonomy import CategoryIndex, StatusIndex
 
 

@@ -1,6 +1,7 @@
 """Text normalization rules, one table row per rule."""
 
 import pytest
+
 from tidtam.transform.text import arabic_digits, cell_text, clean_text, match_key, split_list
 
 DECOMPOSED_AM = "\u0e4d\u0e32"

@@ -18,7 +18,8 @@ def _as_of(_ctx, _param, value: str | None) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2024-07-31") from None
+        raise click.BadParameter(
+            f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2024-07-31") from None
 
 
 def config_option(fn):

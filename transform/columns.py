@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tidtam.errors import SourceError
 from tidtam.transform.quarantine import column_letter
 from tidtam.transform.sheet import RawSheet
 from tidtam.transform.text import cell_text, clean_text
-
-from tidtam.errors import SourceError
 
 
 @dataclass(frozen=True)

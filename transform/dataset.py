@@ -7,6 +7,8 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pandas as pd
+
+from tidtam.errors import SourceError
 from tidtam.transform import kpis as K
 from tidtam.transform.agencies import AgencyDirectory
 from tidtam.transform.assignments import assignment_status
@@ -15,8 +17,6 @@ from tidtam.transform.reports import Reports, read_reports
 from tidtam.transform.satisfaction import Satisfaction, read_satisfaction
 from tidtam.transform.sheet import RawSheet
 from tidtam.transform.taxonomy import CategoryIndex, StatusIndex
-
-from tidtam.errors import SourceError
 
 ROLES = ("directives", "responses", "satisfaction")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+
 from tidtam.transform.sheet import RawSheet
 from tidtam.transform.text import raw_text
 

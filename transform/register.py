@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 import pandas as pd
+
 from tidtam.transform.agencies import AgencyDirectory
 from tidtam.transform.columns import blank_rows, field_cells, map_columns
 from tidtam.transform.dates import parse_date

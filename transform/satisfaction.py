@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import pandas as pd
+
 from tidtam.transform.columns import blank_rows, field_cells, map_columns
 from tidtam.transform.dates import parse_timestamp
 from tidtam.transform.quarantine import rejected_frame, unique_headers
