@@ -72,6 +72,25 @@ def field_cells(sheet: RawSheet, columns: ColumnMap, name: str) -> list[object]:
     return out
 
 
+def oversized_cells(sheet: RawSheet, limit: int) -> dict[int, int]:
+    """Row index -> column index of the first cell longer than ``limit`` characters."""
+    found = {}
+    for i, row in enumerate(sheet.rows):
+        for c, value in enumerate(row):
+            if type(value) is str and len(value) > limit:
+                found[i] = c
+                break
+    return found
+
+
+def too_long(sheet: RawSheet, row: int, col: int, limit: int) -> tuple[str, str, str]:
+    """The quarantine (reason, detail, suggestion) of an oversized cell."""
+    title = str(sheet.header[col]).strip() or f"คอลัมน์ {col + 1}"
+    return ("cell_too_long",
+            f"{title}: {len(sheet.rows[row][col]):,} ตัวอักษร เกินขีดจำกัด {limit:,} ตัวอักษร",
+            "ตัดข้อความให้สั้นลง (Google Sheets รับได้ไม่เกิน 50,000 ตัวอักษรต่อเซลล์)")
+
+
 def blank_rows(sheet: RawSheet) -> list[bool]:
     """True for rows with no content in any column."""
     return [not any(cell_text(v) for v in row) for row in sheet.rows]

@@ -69,13 +69,16 @@ def normalize(sheets: dict[str, RawSheet], config, as_of: date) -> Dataset:
     agencies = AgencyDirectory(config.agencies)
     types = CategoryIndex(config.taxonomy.directive_types)
     factors = CategoryIndex(config.taxonomy.impact_factors)
+    limit = config.settings.limits.max_cell_chars
     register = read_register(sheets["directives"], config.form.directives, types, factors,
-                             agencies, tz)
+                             agencies, tz, limit)
     end_of_day = datetime.combine(as_of, time(23, 59, 59), tzinfo=tz)
     reports = read_reports(sheets["responses"], config.form.responses, register, agencies,
-                           factors, StatusIndex(config.taxonomy.statuses), tz, end_of_day)
+                           factors, StatusIndex(config.taxonomy.statuses), tz, end_of_day,
+                           limit)
     survey = sheets.get("satisfaction")
-    satisfaction = read_satisfaction(survey, config.form.satisfaction, tz) if survey else None
+    satisfaction = read_satisfaction(survey, config.form.satisfaction, tz, limit) \
+        if survey else None
     assignments = assignment_status(register.assignments, register.directives,
                                     reports.reports, config.agencies, as_of)
     return Dataset(as_of, config, register, reports, satisfaction, assignments)

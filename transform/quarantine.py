@@ -29,6 +29,8 @@ REASONS: dict[str, str] = {
     "no_agencies": "ไม่ได้ระบุหน่วยงานรับผิดชอบ",
     "unknown_agency_group": "ไม่พบกลุ่มเขตที่ระบุ",
     "bad_due_date": "กำหนดรายงานอ่านเป็นวันที่ไม่ได้",
+    # any sheet
+    "cell_too_long": "ข้อความในเซลล์ยาวเกินขีดจำกัด",
     # satisfaction survey
     "unknown_answer": "คำตอบไม่อยู่ในมาตรวัดความพึงพอใจ",
     "no_answers": "ไม่ได้ตอบคำถามประเมินข้อใดเลย",

@@ -9,7 +9,13 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from tidtam.transform.agencies import AgencyDirectory
-from tidtam.transform.columns import blank_rows, field_cells, map_columns
+from tidtam.transform.columns import (
+    blank_rows,
+    field_cells,
+    map_columns,
+    oversized_cells,
+    too_long,
+)
 from tidtam.transform.dates import parse_date
 from tidtam.transform.quarantine import rejected_frame
 from tidtam.transform.sheet import RawSheet
@@ -81,12 +87,13 @@ def _plain_code(text: str) -> str | None:
 
 def read_register(
     sheet: RawSheet, form, types: CategoryIndex, factors: CategoryIndex,
-    agencies: AgencyDirectory, tz: ZoneInfo,
+    agencies: AgencyDirectory, tz: ZoneInfo, max_cell_chars: int = 50_000,
 ) -> Register:
     """Normalize the register; each row is a directive, blank, or quarantined."""
     columns = map_columns(sheet, dict(form.fields))
     cells = {name: field_cells(sheet, columns, name) for name in columns.fields}
     blank = blank_rows(sheet)
+    oversized = oversized_cells(sheet, max_cell_chars)
     directives, assignments = [], []
     rej_idx, rej_reason, rej_detail, rej_hint = [], [], [], []
     seen: dict[str, int] = {}
@@ -102,6 +109,9 @@ def read_register(
 
     for i in range(len(sheet.rows)):
         if blank[i]:
+            continue
+        if i in oversized:
+            reject(i, *too_long(sheet, i, oversized[i], max_cell_chars))
             continue
         get = {name: cell_text(values[i]) for name, values in cells.items()}
         raw_code = get.get("code", "")

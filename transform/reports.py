@@ -15,7 +15,13 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from tidtam.transform.agencies import AgencyDirectory
-from tidtam.transform.columns import blank_rows, field_cells, map_columns
+from tidtam.transform.columns import (
+    blank_rows,
+    field_cells,
+    map_columns,
+    oversized_cells,
+    too_long,
+)
 from tidtam.transform.dates import parse_timestamp
 from tidtam.transform.quarantine import rejected_frame
 from tidtam.transform.register import Register
@@ -57,6 +63,7 @@ def _mapped(values: list[object], fn) -> list:
 def read_reports(
     sheet: RawSheet, form, register: Register, agencies: AgencyDirectory,
     factors: CategoryIndex, statuses: StatusIndex, tz: ZoneInfo, latest_allowed: datetime,
+    max_cell_chars: int = 50_000,
 ) -> Reports:
     """Normalize the response sheet against the register, agencies and taxonomy."""
     columns = map_columns(sheet, dict(form.fields))
@@ -68,14 +75,18 @@ def read_reports(
     status = _mapped(text["status"], statuses.resolve)
     markers = [match_key(m) for m in form.test_markers]
     blank = blank_rows(sheet)
+    oversized = oversized_cells(sheet, max_cell_chars)
 
     accepted: list[int] = []
     rej: tuple[list, list, list, list] = ([], [], [], [])
     for i in range(len(sheet.rows)):
         if blank[i]:
             continue
-        problem = _check(i, text, stamps, agency, code, status, markers, register, agencies,
-                         latest_allowed)
+        if i in oversized:
+            problem = too_long(sheet, i, oversized[i], max_cell_chars)
+        else:
+            problem = _check(i, text, stamps, agency, code, status, markers, register,
+                             agencies, latest_allowed)
         if problem is None:
             accepted.append(i)
         else:

@@ -7,7 +7,13 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from tidtam.transform.columns import blank_rows, field_cells, map_columns
+from tidtam.transform.columns import (
+    blank_rows,
+    field_cells,
+    map_columns,
+    oversized_cells,
+    too_long,
+)
 from tidtam.transform.dates import parse_timestamp
 from tidtam.transform.quarantine import rejected_frame, unique_headers
 from tidtam.transform.sheet import RawSheet
@@ -27,7 +33,8 @@ class Satisfaction:
     unclaimed: list[str]
 
 
-def read_satisfaction(sheet: RawSheet, form, tz: ZoneInfo) -> Satisfaction:
+def read_satisfaction(sheet: RawSheet, form, tz: ZoneInfo,
+                      max_cell_chars: int = 50_000) -> Satisfaction:
     """Rated questions are the unclaimed columns whose answers are mostly scale labels."""
     columns = map_columns(sheet, dict(form.fields))
     scores = {match_key(p.label): (p.label, p.score) for p in form.scale}
@@ -39,6 +46,7 @@ def read_satisfaction(sheet: RawSheet, form, tz: ZoneInfo) -> Satisfaction:
     groups = field_cells(sheet, columns, "group")
     comments = field_cells(sheet, columns, "comment")
     blank = blank_rows(sheet)
+    oversized = oversized_cells(sheet, max_cell_chars)
 
     answers, respondents = [], []
     rej: tuple[list, list, list, list] = ([], [], [], [])
@@ -47,7 +55,9 @@ def read_satisfaction(sheet: RawSheet, form, tz: ZoneInfo) -> Satisfaction:
             continue
         problem, mine = None, []
         stamp = parse_timestamp(stamps[i], tz)
-        if stamp is None:
+        if i in oversized:
+            problem = too_long(sheet, i, oversized[i], max_cell_chars)
+        elif stamp is None:
             problem = ("bad_timestamp", f"ประทับเวลา \"{cell_text(stamps[i])}\" อ่านไม่ได้", "")
         else:
             for c in rated:
