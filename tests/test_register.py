@@ -3,6 +3,7 @@
 import pytest
 from conftest import BKK, sheet
 
+from tidtam.errors import ConfigError
 from tidtam.transform.agencies import AgencyDirectory
 from tidtam.transform.register import canonical_code, read_register
 from tidtam.transform.taxonomy import CategoryIndex
@@ -45,9 +46,9 @@ def test_expansion_all_districts_group_and_names(config):
 
 @pytest.mark.parametrize(("bad_row", "reason"), [
     (row(code=""), "missing_code"),
-    (row(type_="1.11"), "unknown_type"),
+    (row(type_="ให้แก้ไขวิธีการ"), "unknown_type"),
     (row(type_=""), "unknown_type"),
-    (row(factors="2.9"), "unknown_factor"),
+    (row(factors="2.1, ด้านอื่นๆ"), "unknown_factor"),
     (row(agencies="สำนักการโยธ"), "unknown_agency"),
     (row(agencies="กลุ่มเขตดาวอังคาร"), "unknown_agency_group"),
     (row(agencies=""), "no_agencies"),
@@ -60,6 +61,21 @@ def test_register_quarantine(config, bad_row, reason):
     assert len(r.directives) == 1
 
 
+@pytest.mark.parametrize(("bad_row", "column", "code", "section"), [
+    (row(type_="1.11"), "ประเภท", "1.11", "directive_types"),
+    (row(type_="๑.๑๑"), "ประเภท", "1.11", "directive_types"),
+    (row(factors="2.1, 2.9"), "ปัจจัย", "2.9", "impact_factors"),
+])
+def test_a_code_missing_from_the_taxonomy_is_a_config_mistake(config, bad_row, column, code,
+                                                              section):
+    with pytest.raises(ConfigError) as err:
+        reg(config, row("2566-1-009"), bad_row)
+    assert err.value.exit_code == 2
+    assert err.value.message.startswith(f"directives.csv row 3, column {column}: code \"{code}\" "
+                                        f"is not in config/taxonomy.yaml {section}")
+    assert err.value.message.endswith("add it to taxonomy.yaml or correct the register")
+
+
 def test_duplicate_code_keeps_the_first(config):
     r = reg(config, row("2566-1-001", agencies="สนย."), [], row("2566-1-001", agencies="สนท."))
     assert list(r.rejected["reason"]) == ["duplicate_code"]
@@ -69,7 +85,7 @@ def test_duplicate_code_keeps_the_first(config):
 
 
 def test_rejected_directive_is_remembered_for_its_reports(config):
-    r = reg(config, row("2566-1-005", type_="9.9"))
+    r = reg(config, row("2566-1-005", type_="ประเภทที่ไม่มี"))
     assert r.resolve("2566-1-005") == "2566-1-005"
     assert r.is_rejected("2566-1-005")
 

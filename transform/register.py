@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from tidtam.errors import ConfigError
 from tidtam.transform.agencies import AgencyDirectory
 from tidtam.transform.columns import (
     blank_rows,
@@ -23,6 +24,7 @@ from tidtam.transform.taxonomy import CategoryIndex
 from tidtam.transform.text import arabic_digits, cell_text, clean_text, match_key, split_list
 
 # 2566-1-015, with any dash or a slash between parts, Thai digits already converted.
+_TAXONOMY_CODE = re.compile(r"^\d+(\.\d+)+$")
 _CODE = re.compile(r"^(\d{4})\s*[-/]\s*(\d{1,2})\s*[-/]\s*(\d{1,4})(?=$|\D)")
 
 DIRECTIVE_COLUMNS = [
@@ -124,11 +126,18 @@ def read_register(
                    "ลบแถวที่ซ้ำหรือแก้รหัสให้ไม่ซ้ำ")
             continue
         dtype = types.resolve(get.get("type", ""))
+        if dtype is None and _looks_like_code(get.get("type", "")):
+            raise _missing_code(sheet, i, columns.fields["type"][0], get["type"], types,
+                                "directive_types")
         if dtype is None:
             reject(i, "unknown_type", f"ประเภท \"{get.get('type', '')}\" ไม่ตรงกับรหัส 1.1-1.10 "
                    "หรือชื่อประเภทใด", "ใช้รหัส เช่น 1.10 หรือชื่อประเภทตามมาตรฐาน", code)
             continue
         found, unknown = factors.resolve_many(get.get("factors", ""))
+        coded = [u for u in unknown if _looks_like_code(u)]
+        if coded:
+            raise _missing_code(sheet, i, columns.fields["factors"][0], coded[0], factors,
+                                "impact_factors")
         if unknown:
             reject(i, "unknown_factor", f"ปัจจัย \"{', '.join(unknown)}\" ไม่ตรงกับมาตรฐาน",
                    "ใช้รหัส 2.1-2.5 หรือชื่อปัจจัยตามมาตรฐาน คั่นด้วย ,", code)
@@ -170,6 +179,21 @@ def read_register(
         unclaimed=columns.unclaimed,
         rejected_codes=rejected_codes,
     )
+
+
+def _looks_like_code(text: str) -> bool:
+    return bool(_TAXONOMY_CODE.match(arabic_digits(clean_text(text))))
+
+
+def _missing_code(sheet: RawSheet, i: int, col: int, written: str, index: CategoryIndex,
+                  section: str) -> ConfigError:
+    """A taxonomy code the register uses but config/taxonomy.yaml lacks: config and
+    register disagree, so the build stops rather than quarantining whole directives."""
+    known = ", ".join(index.by_code)
+    return ConfigError(
+        f"{sheet.title} row {RawSheet.sheet_row(i)}, column {sheet.header[col]}",
+        f"code \"{clean_text(written)}\" is not in config/taxonomy.yaml {section} "
+        f"(known: {known}); add it to taxonomy.yaml or correct the register")
 
 
 def values_at(cells: dict[str, list], name: str, i: int) -> object:
