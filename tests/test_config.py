@@ -85,3 +85,62 @@ def test_cli_exit_code_2_without_traceback(cfg_dir, tmp_path):
     assert "Traceback" not in result.output
     assert result.output.count("\n") == 1
     assert not (tmp_path / "site").exists()
+
+
+# Issue 5's table: each mistake, through the real command, against an already built site.
+def _register_code(cfg_dir, data_dir):
+    """Sheet row 6 of the register gets the type code 1.11, which taxonomy.yaml lacks."""
+    import csv
+
+    path = data_dir / "directives.csv"
+    rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
+    rows[5][rows[0].index("ประเภท")] = "1.11"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+
+
+BUILD_MISTAKES = [
+    # (what, mutate(cfg_dir, data_dir), fragments the one line must hold)
+    ("bad YAML", lambda c, d: edit(c, "form.yaml", "tabs:\n", "tabs:\n  - [x\n"),
+     ["form.yaml: line", "invalid YAML", "check indentation and quotes"]),
+    ("unknown taxonomy code in the register", _register_code,
+     ["directives.csv row 6, column ประเภท", 'code "1.11" is not in config/taxonomy.yaml',
+      "add it to taxonomy.yaml or correct the register"]),
+    ("duplicate alias", lambda c, d: edit(c, "agencies.yaml", 'aliases: ["สนน."]',
+                                          'aliases: ["สนย."]'),
+     ["agencies.yaml", "alias 'สนย.' would mean both", "keep it on one agency only"]),
+    ("empty agency list", lambda c, d: (c / "agencies.yaml").write_text("agencies: []\n"),
+     ["agencies.yaml: line 1: agencies: is empty; list at least one entry"]),
+    ("scale without a top score",
+     lambda c, d: [edit(c, "form.yaml", f"score: {n}}}", f"score: {n - 4}}}")
+                   for n in (4, 3, 2, 1)],
+     ["form.yaml: line", "satisfaction.scale", "needs a top score above 0"]),
+    ("missing tab", lambda c, d: edit(c, "form.yaml", '  satisfaction: "ความพึงพอใจ"\n', ""),
+     ["form.yaml: line", "tabs.satisfaction: required key is missing; add it"]),
+    ("misspelt key", lambda c, d: edit(c, "form.yaml", "  test_markers:", "  test_marker:"),
+     ["form.yaml: line", "unknown key 'responses.test_marker'", "did you mean 'test_markers'?"]),
+]
+
+
+@pytest.mark.parametrize(("what", "mutate", "fragments"), BUILD_MISTAKES,
+                         ids=[m[0] for m in BUILD_MISTAKES])
+def test_mistake_stops_the_build_and_leaves_the_site(cfg_dir, tmp_path, what, mutate, fragments):
+    from tidtam.paths import SAMPLE_DIR
+
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE_DIR / "data", data)
+    site = tmp_path / "site"
+    args = ["build", "--source", str(data), "--config", str(cfg_dir), "--out", str(site),
+            "--as-of", "2024-07-31"]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    mutate(cfg_dir, data)
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    errors = [x for x in result.output.splitlines() if x.startswith("Error:")]
+    assert len(errors) == 1  # progress lines (stderr) may come before it
+    line = errors[0]
+    for fragment in fragments:
+        assert fragment in line, (what, line)
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before

@@ -314,6 +314,8 @@ def _explain(exc: ValidationError, model: type[BaseModel], text: str) -> str:
         return f"{where}unknown key {dotted!r}; {fix}"
     if err["type"] == "missing":
         return f"{where}{dotted}: required key is missing; add it"
+    if err["type"] == "too_short":
+        return f"{where}{dotted}: is empty; list at least one entry"
     msg = err["msg"].removeprefix("Value error, ")
     return f"{where}{dotted}: {msg}"
 
