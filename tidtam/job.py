@@ -155,7 +155,9 @@ class _Job:
 
         self.stage, t = "pull", time.perf_counter()
         configured = settings.resolve(google.key_file) if google.key_file else None
-        account = load_service_account(find_key_file(self.options.key_file, configured))
+        key_file = find_key_file(self.options.key_file, configured)
+        self._refuse_published_key(key_file)
+        account = load_service_account(key_file)
         pulled = pull(tabs, account, policy)
         books = len({t.spreadsheet_id for t in tabs})
         self.log(
@@ -195,6 +197,18 @@ class _Job:
             published=published,
             requests=pulled.requests,
         )
+
+    def _refuse_published_key(self, key_file: Path) -> None:
+        """A key inside a folder that gets published would leak: refuse to run at all."""
+        folders = [self.out_dir]
+        if self.settings.publish.folder:
+            folders.append(self.settings.resolve(self.settings.publish.folder))
+        key = key_file.resolve()
+        for folder in folders:
+            if key.is_relative_to(folder.resolve()):
+                raise ConfigError(
+                    key_file, f"the service-account key is inside {folder}, which is "
+                    "published; move it out (e.g. to secrets/) and set google.key_file")
 
     def _publish(self, site: Path, account: Any, policy: Any, transport: Any) -> list[str]:
         from tidtam.publish import describe, publish_drive, publish_folder
