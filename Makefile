@@ -44,3 +44,11 @@ clean:
 .PHONY: sync
 sync: $(STAMP)
 	$(BIN)/tidtam sync $(SYNC_ARGS)
+
+# Benchmark the full build at each size (SIZES=1k,10k to limit): wall time, peak memory, site
+# size, index.html gzipped, beside pandas' read floor. Data is generated into bench/out/
+# (git-ignored) on first use. Results: bench/out/results.md; notes: docs/performance.md.
+SIZES ?= 1k,10k,100k,1m
+.PHONY: bench
+bench: $(STAMP)
+	$(BIN)/python bench/run.py --sizes $(SIZES)
