@@ -59,3 +59,47 @@ def status_bars(frame: pd.DataFrame, category: str, status_labels: dict[str, str
         .configure_view(stroke=None)
     )
     return vlc.vegalite_to_svg(chart.to_dict())
+
+
+def counts_frame(rows: list[list]) -> pd.DataFrame:
+    """``[[category, [n per status in STATUS_ORDER]], ...]`` as the long frame of status_bars."""
+    return pd.DataFrame([{"category": name, "status": key, "count": int(n)}
+                         for name, counts in rows
+                         for key, n in zip(STATUS_ORDER, counts, strict=True)],
+                        columns=["category", "status", "count"])
+
+
+def summary_charts(inputs: dict, status_labels: dict[str, str]) -> dict[str, str]:
+    """The executive summary's three charts (the only vl-convert calls of a site but one)."""
+    titles = {"type": "สถานะตามประเภทข้อสั่งการ",
+              "factor": "สถานะตามปัจจัยผลกระทบ (ข้อสั่งการหนึ่งมีได้หลายปัจจัย)",
+              "group": "สถานะตามกลุ่มเขต"}
+    return {key: status_bars(counts_frame(rows), "category", status_labels, titles[key])
+            for key, rows in inputs.items() if rows}
+
+
+def trend_chart(rows: list[dict], status_labels: dict[str, str], width: int = 560) -> str:
+    """Assignment counts by status over the recorded runs, one line per status."""
+    _ensure_fonts()
+    data = pd.DataFrame([{"run": i + 1, "label": f"{r['label']} ({r['as_of'] or '-'})",
+                          "status_label": status_labels[k], "count": r[k]}
+                         for i, r in enumerate(rows) for k in STATUS_ORDER])
+    domain = [status_labels[s] for s in STATUS_ORDER]
+    chart = (
+        alt.Chart(data, title="จำนวนการมอบหมายตามสถานะ แต่ละรอบการปรับปรุงข้อมูล")
+        .mark_line(point=True, strokeWidth=2.5)
+        .encode(
+            x=alt.X("run:O", title="รอบที่", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("count:Q", title="จำนวนการมอบหมาย"),
+            color=alt.Color("status_label:N", title="สถานะ",
+                            scale=alt.Scale(domain=domain,
+                                            range=[STATUS_COLORS[s] for s in STATUS_ORDER]),
+                            legend=alt.Legend(orient="bottom", columns=2, labelLimit=240)),
+            strokeDash=alt.StrokeDash("status_label:N", scale=alt.Scale(domain=domain),
+                                      legend=None),
+        )
+        .properties(width=width, height=260)
+        .configure(font=FONT)
+        .configure_title(fontSize=15, anchor="start")
+    )
+    return vlc.vegalite_to_svg(chart.to_dict())

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import io
+import re
+import zipfile
+from datetime import datetime
+
 import pandas as pd
 
 # A cell starting with one of these is a formula to Excel/Sheets (OWASP CSV injection);
@@ -34,3 +39,55 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     """
     text = neutralize_frame(frame).to_csv(index=False, lineterminator="\r\n")
     return text.encode("utf-8-sig")
+
+
+def xlsx_bytes(sheets: dict[str, pd.DataFrame], stamp: datetime) -> bytes:
+    """A workbook with one sheet per frame; text cells neutralized, control characters gone.
+
+    Written in openpyxl's write-only mode: rows stream out, so memory stays flat at a
+    million reports. The same data gives the same bytes (``stamp`` is the workbook's
+    created/modified time, zip entries carry a fixed date), so unchanged data is never
+    re-published.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    book = Workbook(write_only=True)
+    book.properties.created = book.properties.modified = stamp
+    for title, frame in sheets.items():
+        sheet = book.create_sheet(title=title[:31])
+        sheet.freeze_panes = "A2"
+        sheet.append([str(c) for c in frame.columns])
+        for row in frame.itertuples(index=False, name=None):
+            # Control characters go first, so none can hide a formula from neutralize().
+            sheet.append([neutralize(_xlsx_cell(v, ILLEGAL_CHARACTERS_RE)) for v in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _fixed_dates(buffer.getvalue(), stamp)
+
+
+def _fixed_dates(data: bytes, stamp: datetime) -> bytes:
+    """The same zip with every entry dated 1980-01-01 (zip's epoch) instead of now, and the
+    workbook's modified time (openpyxl sets it to now on save) set to ``stamp``."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*",
+                                 rb"\g<1>" + f"{stamp:%Y-%m-%dT%H:%M:%SZ}".encode(), content)
+            target.writestr(entry, content)
+    return out.getvalue()
+
+
+def _xlsx_cell(value: object, illegal) -> object:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, str):
+        return illegal.sub("", value)
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value

@@ -20,6 +20,9 @@ STATUS_COLORS = {
 STATUS_TEXT_COLORS = {"done": "#FFFFFF", "in_progress": "#000000", "cannot": "#FFFFFF",
                       "not_reported": "#000000"}
 STATUS_ORDER = ["done", "in_progress", "cannot", "not_reported"]
+# Column headers where the full label does not fit (the full label is in the legend).
+STATUS_SHORT = {"done": "ดำเนินการแล้ว", "in_progress": "อยู่ระหว่างดำเนินการ",
+                "cannot": "ดำเนินการไม่ได้", "not_reported": "ยังไม่รายงาน"}
 
 
 def thai_date(value: object, with_time: bool = False) -> str:

@@ -1,34 +1,43 @@
 """Render the dashboard and its data files into a folder, all or nothing.
 
-Everything is computed and rendered in memory first, written into a staging folder beside
-the target, then swapped in (see ``atomic.swap_dir``): a failed build never leaves a
-half-written site.
+Every page's inputs are computed in memory first (``render/context.py``); pages whose inputs
+did not change since the previous build are carried over from it, the others rendered
+(``render/incremental.py``). All of it goes into a staging folder beside the target, which
+is then swapped in (``atomic.swap_dir``): a failed build never leaves a half-written site.
 """
 
 from __future__ import annotations
 
 import base64
-import json
-from datetime import datetime
+import shutil
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from tidtam.errors import TidtamError
 from tidtam.paths import STATIC_DIR, TEMPLATES_DIR
 from tidtam.render import atomic, filters
-from tidtam.render.charts import status_bars
-from tidtam.render.exports import csv_bytes
+from tidtam.render import context as C
+from tidtam.render import incremental as inc
+from tidtam.render.charts import summary_charts, trend_chart
+from tidtam.render.exports import csv_bytes, xlsx_bytes
 from tidtam.transform.dataset import Dataset
-from tidtam.transform.kpis import STATUS_KEYS, agency_summary
-from tidtam.transform.quarantine import REASONS
+from tidtam.transform.privacy import redact, redact_cells
 
-KIND_LABELS = {"district": "สำนักงานเขต", "department": "สำนัก", "other": "หน่วยงานอื่น"}
-SOURCE_LABELS = {"directives": "ทะเบียนข้อสั่งการ", "responses": "แบบรายงานผล",
-                 "satisfaction": "แบบสำรวจความพึงพอใจ"}
+OVERVIEW_FILE = "tidtam-overview.html"  # the whole overview in one file (for Drive, e-mail)
+XLSX_FILE = "data/tidtam-data.xlsx"
 FONT_FILES = [("sarabun-thai-400-normal.woff2", 400), ("sarabun-thai-700-normal.woff2", 700),
               ("sarabun-latin-400-normal.woff2", 400), ("sarabun-latin-700-normal.woff2", 700)]
+_THAI_RANGE = "U+0E01-0E5B, U+200C-200D, U+25CC"
+_LATIN_RANGE = ("U+0000-00FF, U+0131, U+0152-0153, U+02BB-02BC, U+02C6, U+02DA, U+02DC, "
+                "U+2000-206F, U+2190-21FF, U+2212, U+2264-2265, U+25B2-25BC, U+2713-2717")
+
+TrendPoints = list[tuple[str, str, dict]]
 
 
 def environment(taxonomy) -> Environment:
@@ -44,38 +53,126 @@ def environment(taxonomy) -> Environment:
     return env
 
 
-def render_site(data: Dataset, kpis: dict, out_dir: Path) -> dict[str, bytes]:
-    """Render every file of the site and write them to ``out_dir`` atomically."""
-    files = site_files(data, kpis)
+def render_site(data: Dataset, kpis: dict, out_dir: Path, previous: Path | None = None,
+                trend: TrendPoints | None = None) -> dict[str, str]:
+    """Render the site into ``out_dir`` atomically; returns ``{path: "rendered"|"kept"}``.
+
+    ``previous`` is the last build to carry unchanged pages over from (default: ``out_dir``
+    itself). ``trend`` is the status counts of earlier runs; by default they are read from
+    the history database of ``config/sync.yaml`` when it exists.
+    """
+    previous = out_dir if previous is None else previous
+    old = inc.read_manifest(previous if previous.is_dir() else None)
+    if trend is None:
+        trend = history_points(data.config)
     staged = atomic.staging_dir(out_dir)
     staged.chmod(0o755)  # mkdtemp makes 0700; a web root must be readable
     try:
-        for rel, content in files.items():
-            path = staged / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(content)
+        outcome = write_site(data, kpis, staged, previous, old, trend)
         atomic.swap_dir(staged, out_dir)
     except BaseException:
-        import shutil
-
         shutil.rmtree(staged, ignore_errors=True)
         raise
-    return files
+    return outcome
 
 
-def site_files(data: Dataset, kpis: dict) -> dict[str, bytes]:
-    """Every file of the site, by relative path, rendered in memory."""
-    cfg = data.config
-    env = environment(cfg.taxonomy)
-    context = overview_context(data, kpis)
-    html = env.get_template("index.html").render(**context)
+def write_site(data: Dataset, kpis: dict, staged: Path, previous: Path, old: dict[str, str],
+               trend: TrendPoints | None) -> dict[str, str]:
+    """Write every file of the site into ``staged``, carrying unchanged ones over."""
+    outcome: dict[str, str] = {}
+    hashes: dict[str, str] = {}
+
+    def put(rel: str, digest: str, make: Callable[[], bytes]) -> None:
+        hashes[rel] = digest
+        if old.get(rel) == digest and inc.carry_over(previous, rel, staged):
+            outcome[rel] = "kept"
+            return
+        path = staged / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(make())
+        outcome[rel] = "rendered"
+
+    for rel, content in data_files(data, kpis).items():
+        put(rel, inc.bytes_hash(content), lambda c=content: c)
+    sheets = xlsx_sheets(data)
+    put(XLSX_FILE, inc.bytes_hash(b"".join(csv_bytes(f) for f in sheets.values())),
+        lambda: xlsx_bytes(sheets, datetime.combine(data.as_of, time())))
+    for rel, content in static_files().items():
+        put(rel, inc.bytes_hash(content), lambda c=content: c)
+
+    env = environment(data.config.taxonomy)
+    fingerprint = inc.fingerprint()
+    assets = Assets()
+    every = pages(data, kpis, trend)
+    for page in every:
+        digest = inc.inputs_hash(fingerprint, page.template, page.inputs)
+        put(page.path, digest, lambda p=page: render_page(env, p, assets))
+    overview = next(p for p in every if p.path == "index.html")
+    standalone = C.Page(OVERVIEW_FILE, "index.html", overview.inputs)
+    put(OVERVIEW_FILE, inc.inputs_hash(fingerprint, "standalone", standalone.inputs),
+        lambda: render_page(env, standalone, assets, inline=True))
+    (staged / inc.MANIFEST).write_bytes(inc.manifest_bytes(hashes))
+    outcome[inc.MANIFEST] = "rendered"
+    return outcome
+
+
+def render_page(env: Environment, page: C.Page, assets: Assets, inline: bool = False) -> bytes:
+    """One page's HTML; ``inline`` puts styles, fonts and script inside the file."""
+    extras = page.extras() if page.extras else {}
+    html = env.get_template(page.template).render(
+        **page.inputs, **extras, root=page.root, inline=inline,
+        inline_css=assets.css if inline else "",
+        inline_js=assets.js if inline or page.template == "index.html" else "")
+    return html.encode("utf-8")
+
+
+def pages(data: Dataset, kpis: dict, trend: TrendPoints | None) -> list[C.Page]:
+    """Every HTML page of the site, with its inputs."""
+    facts = C.SiteFacts.of(data)
+    labels = facts.labels
+    return [
+        C.overview_page(facts, kpis),
+        C.summary_page(facts, kpis, lambda inputs: summary_charts(inputs, labels)),
+        C.followup_page(facts),
+        C.quality_page(facts, kpis),
+        C.satisfaction_page(facts, kpis),
+        C.matrix_page(facts),
+        C.trend_page(facts, trend, lambda rows: trend_chart(rows, labels)),
+        *C.agency_pages(facts),
+        *C.directive_pages(facts),
+        *C.inspector_pages(facts),
+    ]
+
+
+# -- data files, exports, static assets ---------------------------------------------------
+
+
+def data_files(data: Dataset, kpis: dict) -> dict[str, bytes]:
+    """The machine-readable files (names and columns are a contract)."""
+    import json
+
+    publish = data.config.settings.publish
+    titles = {name: list(spec.titles) for name, spec in data.config.form.responses.fields
+              if spec is not None}
     return {
-        "index.html": html.encode("utf-8"),
         "data/kpis.json": json.dumps(kpis, ensure_ascii=False, indent=2).encode("utf-8"),
         "data/assignments.csv": csv_bytes(_iso(data.assignments)),
-        "data/reports.csv": csv_bytes(_iso(data.reports.reports)),
-        "data/rejected.csv": csv_bytes(data.rejected),
+        "data/reports.csv": csv_bytes(_iso(redact(data.reports.reports, publish))),
+        "data/rejected.csv": csv_bytes(redact_cells(data.rejected, titles, publish)),
         "data/directives.csv": csv_bytes(_iso(data.register.directives)),
+    }
+
+
+def xlsx_sheets(data: Dataset) -> dict[str, pd.DataFrame]:
+    """The full data for Excel: one sheet per table, personal fields as config allows."""
+    publish = data.config.settings.publish
+    titles = {name: list(spec.titles) for name, spec in data.config.form.responses.fields
+              if spec is not None}
+    return {
+        "การมอบหมาย": _iso(data.assignments),
+        "ข้อสั่งการ": _iso(data.register.directives),
+        "รายงานผล": _iso(redact(data.reports.reports, publish)),
+        "แถวที่ถูกกัก": redact_cells(data.rejected, titles, publish),
     }
 
 
@@ -91,121 +188,64 @@ def _iso(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def overview_context(data: Dataset, kpis: dict) -> dict:
-    """What index.html shows; all numbers come from the transform stage."""
-    cfg = data.config
-    taxonomy = cfg.taxonomy
-    labels = {s.key: s.label for s in taxonomy.statuses}
-    assignments = data.assignments
-    tz = ZoneInfo(cfg.settings.timezone)
-    summary = agency_summary(assignments) if len(assignments) else None
-    return {
-        "site": cfg.settings.site,
-        "as_of": data.as_of,
-        "generated_at": datetime.now(tz),
-        "kpis": kpis,
-        "targets": cfg.settings.targets,
-        "statuses": [(k, labels[k], kpis["assignments_by_status"][k]) for k in STATUS_KEYS],
-        "fiscal_years": sorted({int(y) for y in data.register.directives["fiscal_year"].dropna()}),
-        "charts": _charts(data, labels),
-        "groups": _group_rows(assignments),
-        "agencies": _agency_rows(summary, cfg),
-        "missing": _missing_rows(assignments),
-        "quality": _quality_rows(kpis["quality"]),
-        "reasons": REASONS,
-        "source_labels": SOURCE_LABELS,
-        "font_faces": _font_faces(),
-        "css": (STATIC_DIR / "site.css").read_text(encoding="utf-8"),
-    }
+class Assets:
+    """The stylesheet (with the Sarabun faces) and the script, read once per build."""
+
+    def __init__(self) -> None:
+        self.site_css = (STATIC_DIR / "site.css").read_text(encoding="utf-8")
+        self.js = (STATIC_DIR / "app.js").read_text(encoding="utf-8")
+
+    @property
+    def css(self) -> str:
+        return font_faces() + self.site_css
 
 
-def _counts(frame: pd.DataFrame, category: str) -> pd.DataFrame:
-    return (frame.groupby([category, "status"]).size().rename("count").reset_index())
+def font_faces() -> str:
+    """@font-face rules with the fonts as data URLs.
 
-
-def _charts(data: Dataset, labels: dict[str, str]) -> dict[str, str]:
-    assignments = data.assignments
-    if not len(assignments):
-        return {}
-    taxonomy = data.config.taxonomy
-    type_names = {t.code: f"{t.code} {t.label}" for t in taxonomy.directive_types}
-    factor_names = {f.code: f"{f.code} {f.label}" for f in taxonomy.impact_factors}
-    by_type = assignments.assign(category=assignments["type_code"].map(type_names))
-    order = [type_names[t.code] for t in taxonomy.directive_types]
-    by_type_counts = _ordered(_counts(by_type, "category"), order)
-    factors = assignments.assign(
-        factor=assignments["factor_codes"].fillna("").str.split(",")).explode("factor")
-    factors = factors[factors["factor"] != ""]
-    factors = factors.assign(category=factors["factor"].map(factor_names))
-    by_factor_counts = _ordered(_counts(factors, "category"),
-                                [factor_names[f.code] for f in taxonomy.impact_factors])
-    groups = assignments.assign(
-        category=assignments["district_group"].replace("", "สำนัก/หน่วยงานส่วนกลาง"))
-    return {
-        "by_type": status_bars(by_type_counts, "category", labels,
-                               "สถานะตามประเภทข้อสั่งการ"),
-        "by_factor": status_bars(by_factor_counts, "category", labels,
-                                 "สถานะตามปัจจัยผลกระทบ (ข้อสั่งการหนึ่งมีได้หลายปัจจัย)"),
-        "by_group": status_bars(_counts(groups, "category"), "category", labels,
-                                "สถานะตามกลุ่มเขต"),
-    }
-
-
-def _ordered(counts: pd.DataFrame, order: list[str]) -> pd.DataFrame:
-    rank = {name: i for i, name in enumerate(order)}
-    return counts.sort_values("category", key=lambda s: s.map(rank)).reset_index(drop=True)
-
-
-def _group_rows(assignments: pd.DataFrame) -> list[dict]:
-    if not len(assignments):
-        return []
-    frame = assignments.assign(
-        group=assignments["district_group"].replace("", "สำนัก/หน่วยงานส่วนกลาง"))
-    rows = []
-    for group, part in frame.groupby("group", sort=True):
-        summary = agency_summary(part)
-        counts = part["status"].value_counts()
-        rows.append({"group": group, **{k: int(counts.get(k, 0)) for k in STATUS_KEYS},
-                     "total": len(part), "agencies": len(summary),
-                     "agencies_reported": int(summary["reported_all"].sum())})
-    return rows
-
-
-def _agency_rows(summary: pd.DataFrame | None, cfg) -> list[dict]:
-    if summary is None:
-        return []
-    meta = {a.name: a for a in cfg.agencies}
-    rows = []
-    for rec in summary.to_dict("records"):
-        agency = meta[rec["agency"]]
-        rows.append({**rec, "kind": KIND_LABELS[agency.kind],
-                     "group": agency.district_group or "-"})
-    rows.sort(key=lambda r: (r["reported_all"], -r["not_reported"], r["agency"]))
-    return rows
-
-
-def _missing_rows(assignments: pd.DataFrame) -> list[dict]:
-    missing = assignments[assignments["status"] == "not_reported"]
-    rows = []
-    for agency, part in missing.groupby("agency"):
-        part = part.sort_values("days_overdue", ascending=False)
-        rows.append({"agency": agency, "count": len(part),
-                     "max_days_overdue": int(part["days_overdue"].max()),
-                     "codes": list(part["directive_code"])})
-    rows.sort(key=lambda r: (-r["max_days_overdue"], -r["count"], r["agency"]))
-    return rows
-
-
-def _quality_rows(quality: dict) -> list[dict]:
-    return [{"source": role, **counts} for role, counts in quality.items()]
-
-
-def _font_faces() -> list[dict]:
-    """The Sarabun web font inlined, so the page needs no network and no other file."""
-    faces = []
+    Browsers refuse font files from file:// pages (CORS: every file is its own origin), so
+    the faces travel inside the stylesheet, which every page shares and caches.
+    """
+    rules = []
     for name, weight in FONT_FILES:
         data = base64.b64encode((STATIC_DIR / "fonts" / name).read_bytes()).decode("ascii")
-        rng = "U+0E01-0E5B, U+200C-200D, U+25CC" if "thai" in name else \
-            "U+0000-00FF, U+0131, U+0152-0153, U+02BB-02BC, U+02C6, U+02DA, U+02DC, U+2000-206F"
-        faces.append({"weight": weight, "data": data, "range": rng})
-    return faces
+        src = f"url(data:font/woff2;base64,{data})"
+        rng = _THAI_RANGE if "thai" in name else _LATIN_RANGE
+        rules.append(f'@font-face{{font-family:"Sarabun";font-style:normal;font-weight:{weight};'
+                     f'font-display:swap;src:{src} format("woff2");unicode-range:{rng}}}\n')
+    return "".join(rules)
+
+
+def static_files() -> dict[str, bytes]:
+    """static/: the stylesheet (fonts inside), the script and the fonts' licence."""
+    assets = Assets()
+    return {"static/tidtam.css": assets.css.encode("utf-8"),
+            "static/app.js": assets.js.encode("utf-8"),
+            "static/fonts/OFL.txt": (STATIC_DIR / "fonts" / "OFL.txt").read_bytes()}
+
+
+# -- history ----------------------------------------------------------------------------
+
+
+def history_points(config) -> TrendPoints | None:
+    """Status counts of every recorded run, when a history database exists (else None)."""
+    try:
+        from tidtam.history import History
+        from tidtam.sync.settings import load_sync_settings
+
+        settings = load_sync_settings(config.dir)
+        path = settings.resolve(settings.history.path)
+        if not path.is_file():
+            return None
+        with History(path) as db:
+            points = db.status_trend()
+    except (OSError, sqlite3.Error, ValueError, TidtamError):
+        # A broken or newer history must not stop the dashboard; the trend page says so.
+        return None
+    tz = ZoneInfo(config.settings.timezone)
+    out = []
+    for p in points:
+        started = datetime.fromisoformat(p.started_at).astimezone(tz)
+        out.append((f"รอบ {p.run_id} ({filters.thai_datetime(started)})", p.as_of or "",
+                    dict(p.counts)))
+    return out

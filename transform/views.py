@@ -1,0 +1,155 @@
+"""Aggregations the dashboard pages show, computed from the normalized tables. No I/O.
+
+The render stage never counts or divides: every number a page prints comes from here or
+from :mod:`tidtam.transform.kpis`. Functions take DataFrames and return new ones (or plain
+records); inputs are never mutated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from tidtam.transform.kpis import STATUS_KEYS, agency_summary, pct, reporting_kpis
+
+CENTRAL_GROUP = "สำนัก/หน่วยงานส่วนกลาง"  # agencies that are not district offices
+
+
+def group_of(district_group: pd.Series) -> pd.Series:
+    """The district group, with non-district agencies in one named bucket."""
+    return district_group.fillna("").replace("", CENTRAL_GROUP)
+
+
+def status_counts_by(assignments: pd.DataFrame, by: str | list[str]) -> pd.DataFrame:
+    """Assignment counts per status (columns ``STATUS_KEYS`` and ``total``) for each ``by``."""
+    keys = [by] if isinstance(by, str) else list(by)
+    table = (assignments.groupby([*keys, "status"], sort=False).size()
+             .unstack("status", fill_value=0).reindex(columns=STATUS_KEYS, fill_value=0))
+    table["total"] = table.sum(axis=1)
+    return table.astype(int)
+
+
+def count_record(counts: Mapping[str, int]) -> dict[str, int]:
+    """``{status: n, ..., total, reported, reported_pct}`` for one row of counts."""
+    out = {k: int(counts.get(k, 0)) for k in STATUS_KEYS}
+    total = sum(out.values())
+    reported = total - out["not_reported"]
+    return {**out, "total": total, "reported": reported, "reported_pct": pct(reported, total)}
+
+
+def scoped_kpis(assignments: pd.DataFrame) -> dict:
+    """The reporting KPIs of any subset of assignments (an inspector's, a group's)."""
+    return reporting_kpis(assignments)
+
+
+def agency_rows(assignments: pd.DataFrame) -> pd.DataFrame:
+    """Per agency: counts by status, total, reported_all, max_days_overdue, reported_pct."""
+    if not len(assignments):
+        return pd.DataFrame(columns=["agency", *STATUS_KEYS, "total", "reported_all",
+                                     "max_days_overdue", "reported_pct"])
+    table = agency_summary(assignments)
+    reported = table["total"] - table["not_reported"]
+    return table.assign(reported_pct=(reported * 100 / table["total"]).round(2))
+
+
+def group_rows(assignments: pd.DataFrame) -> list[dict]:
+    """Per district group: status counts and agencies that reported every assignment."""
+    if not len(assignments):
+        return []
+    frame = assignments.assign(group=group_of(assignments["district_group"]))
+    rows = []
+    for group, part in frame.groupby("group", sort=True):
+        summary = agency_summary(part)
+        rows.append({"group": group, **count_record(part["status"].value_counts()),
+                     "agencies": len(summary),
+                     "agencies_reported": int(summary["reported_all"].sum())})
+    return rows
+
+
+def explode_factors(assignments: pd.DataFrame) -> pd.DataFrame:
+    """One row per (assignment, impact factor); assignments without a factor drop out."""
+    frame = assignments.assign(factor=assignments["factor_codes"].fillna("").str.split(","))
+    frame = frame.explode("factor")
+    return frame[frame["factor"].fillna("") != ""]
+
+
+def status_matrix(assignments: pd.DataFrame, rows: str, columns: str) -> dict:
+    """Status counts for every (row value, column value) cell, plus row and column totals."""
+    if not len(assignments):
+        return {"cells": {}, "row_totals": {}, "column_totals": {}}
+    cells = status_counts_by(assignments, [rows, columns])
+    out = {(r, c): count_record(rec) for (r, c), rec in cells.to_dict("index").items()}
+    row_totals = {r: count_record(rec)
+                  for r, rec in status_counts_by(assignments, rows).to_dict("index").items()}
+    col_totals = {c: count_record(rec)
+                  for c, rec in status_counts_by(assignments, columns).to_dict("index").items()}
+    return {"cells": out, "row_totals": row_totals, "column_totals": col_totals}
+
+
+def followup(assignments: pd.DataFrame, directives: pd.DataFrame) -> list[dict]:
+    """Agencies with unreported assignments, most overdue first, with what is missing."""
+    missing = assignments[assignments["status"] == "not_reported"]
+    if not len(missing):
+        return []
+    texts = directives.set_index("directive_code")["text"]
+    missing = missing.assign(text=missing["directive_code"].map(texts).fillna(""))
+    totals = assignments.groupby("agency").size()
+    rows = []
+    for agency, part in missing.groupby("agency", sort=False):
+        part = part.sort_values(["days_overdue", "due_date", "directive_code"],
+                                ascending=[False, True, True])
+        rows.append({
+            "agency": agency,
+            "district_group": part["district_group"].iloc[0] or "",
+            "missing": len(part),
+            "assigned": int(totals.get(agency, 0)),
+            "max_days_overdue": int(part["days_overdue"].max()),
+            "items": part[["directive_code", "text", "due_date", "days_overdue", "inspector"]]
+            .to_dict("records"),
+        })
+    rows.sort(key=lambda r: (-r["max_days_overdue"], -r["missing"], r["agency"]))
+    return rows
+
+
+def report_history(reports: pd.DataFrame) -> dict[tuple[str, str], pd.DataFrame]:
+    """Every report of each (directive, agency), newest first."""
+    ordered = reports.sort_values(["submitted_at", "source_row"], ascending=False,
+                                  kind="stable")
+    return {key: part for key, part in ordered.groupby(["directive_code", "agency"],
+                                                       sort=False)}
+
+
+def satisfaction_summary(answers: pd.DataFrame, respondents: pd.DataFrame, top_score: float,
+                         high_from: float, users: Mapping[str, int]) -> dict:
+    """Satisfaction (mean score x 100 / top score) by respondent group and by question."""
+
+    def score_rows(by: str) -> list[dict]:
+        rows = []
+        for key, part in answers.groupby(by, sort=True):
+            n = len(part)
+            rows.append({"name": key, "answers": n,
+                         "mean_score": round(float(part["score"].mean()), 4),
+                         "score_pct": round(part["score"].mean() * 100 / top_score, 2),
+                         "high_share_pct": pct(int((part["score"] >= high_from).sum()), n)})
+        return rows
+
+    by_group = {r["name"]: r for r in score_rows("group")} if len(answers) else {}
+    counts = respondents["group"].value_counts() if len(respondents) else pd.Series(dtype=int)
+    groups = []
+    for name in [*users, *sorted(g for g in by_group if g not in users)]:
+        n = int(counts.get(name, 0))
+        groups.append({**by_group.get(name, {"name": name, "answers": 0, "mean_score": None,
+                                             "score_pct": None, "high_share_pct": None}),
+                       "respondents": n, "users": users.get(name),
+                       "response_rate_pct": pct(n, users[name]) if users.get(name) else None})
+    by_label = (answers.groupby("label").size().to_dict() if len(answers) else {})
+    return {"groups": groups,
+            "questions": score_rows("question") if len(answers) else [],
+            "labels": {str(k): int(v) for k, v in by_label.items()}}
+
+
+def trend_rows(points: list[tuple[str, str, Mapping[str, int]]]) -> list[dict]:
+    """(label, as_of, counts) per run -> counts with the share of reported assignments."""
+    return [{"label": label, "as_of": as_of, **count_record(counts)}
+            for label, as_of, counts in points]
