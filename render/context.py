@@ -89,6 +89,16 @@ def iso(value: object) -> str | None:
     return str(value)
 
 
+_REPORTER_QUOTE = re.compile(r'(ชื่อผู้รายงาน: )"[^"]*"')
+
+
+def hide_reporter(detail: str, publish) -> str:
+    """A quarantine detail without the reporter's name it may quote (unless published)."""
+    if getattr(publish, "reporter", False):
+        return detail
+    return _REPORTER_QUOTE.sub(r"\1(ซ่อนชื่อผู้รายงาน)", str(detail))
+
+
 def json_script(value: object) -> str:
     """JSON safe inside ``<script type="application/json">`` (no ``</script>``, no U+2028)."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
@@ -410,12 +420,14 @@ def followup_page(facts: SiteFacts) -> Page:
 
 def quality_page(facts: SiteFacts, kpis: dict) -> Page:
     rejected = facts.data.rejected
+    publish = facts.data.config.settings.publish
     groups = []
     if len(rejected):
         for (source, reason), part in rejected.groupby(["source", "reason"], sort=True):
             groups.append({"source": source, "source_label": SOURCE_LABELS.get(source, source),
                            "reason": reason, "label": REASONS.get(reason, reason),
-                           "rows": [{"row": int(r["row"]), "detail": r["detail"],
+                           "rows": [{"row": int(r["row"]),
+                                     "detail": hide_reporter(r["detail"], publish),
                                      "suggestion": r["suggestion"]}
                                     for r in part.sort_values("row").to_dict("records")]})
     sheets = [{"source": role, "label": SOURCE_LABELS[role], **q}

@@ -158,7 +158,7 @@ def data_files(data: Dataset, kpis: dict) -> dict[str, bytes]:
         "data/kpis.json": json.dumps(kpis, ensure_ascii=False, indent=2).encode("utf-8"),
         "data/assignments.csv": csv_bytes(_iso(data.assignments)),
         "data/reports.csv": csv_bytes(_iso(redact(data.reports.reports, publish))),
-        "data/rejected.csv": csv_bytes(redact_cells(data.rejected, titles, publish)),
+        "data/rejected.csv": csv_bytes(_rejected(data, titles, publish)),
         "data/directives.csv": csv_bytes(_iso(data.register.directives)),
     }
 
@@ -172,8 +172,16 @@ def xlsx_sheets(data: Dataset) -> dict[str, pd.DataFrame]:
         "การมอบหมาย": _iso(data.assignments),
         "ข้อสั่งการ": _iso(data.register.directives),
         "รายงานผล": _iso(redact(data.reports.reports, publish)),
-        "แถวที่ถูกกัก": redact_cells(data.rejected, titles, publish),
+        "แถวที่ถูกกัก": _rejected(data, titles, publish),
     }
+
+
+def _rejected(data: Dataset, titles: dict, publish) -> pd.DataFrame:
+    """Quarantined rows without unpublished personal cells, also where a detail quotes one."""
+    frame = redact_cells(data.rejected, titles, publish)
+    if "detail" in frame.columns and len(frame):
+        frame = frame.assign(detail=frame["detail"].map(lambda d: C.hide_reporter(d, publish)))
+    return frame
 
 
 def _iso(frame: pd.DataFrame) -> pd.DataFrame:

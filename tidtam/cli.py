@@ -53,19 +53,27 @@ def cli() -> None:
 @click.option("--source", required=True, type=click.Path(path_type=Path),
               help="A folder with directives.csv, responses.csv [, satisfaction.csv], "
                    "an .xlsx workbook, or a sync snapshot folder.")
+@click.option("--pdf", is_flag=True,
+              help="Also print the executive summary to OUT/tidtam-summary.pdf "
+                   "(needs Chromium at /usr/bin/chromium).")
 @config_option
 @build_options
-def build(source: Path, config_dir: Path | None, out_dir: Path, as_of: date | None) -> None:
+def build(source: Path, config_dir: Path | None, out_dir: Path, as_of: date | None,
+          pdf: bool) -> None:
     """Build the dashboard from downloaded sheets.
 
     Example:
 
-        tidtam build --source sample/data --as-of 2024-07-31 --out site
+        tidtam build --source sample/data --as-of 2024-07-31 --out site [--pdf]
     """
     from tidtam.pipeline import build_from_source
 
     config = load_config(config_dir)
     result = build_from_source(source, config, out_dir, as_of, log=log)
+    if pdf:
+        from tidtam.render.pdf import write_summary_pdf
+
+        log(f"pdf: {write_summary_pdf(result.out_dir)}")
     k = result.kpis
     click.echo(f"built {result.out_dir / 'index.html'}: reporting rate "
                f"{_pct(k['reporting_rate_pct'])} ({k['agencies_reported']}/{k['agencies_total']} "

@@ -1,0 +1,55 @@
+"""The full data as XLSX: every table, neutralized cells, no unpublished personal fields,
+same bytes for the same data."""
+
+from datetime import datetime
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from tidtam.render.exports import xlsx_bytes
+
+
+@pytest.fixture(scope="module")
+def book(sample_site):
+    return load_workbook(sample_site / "data" / "tidtam-data.xlsx", read_only=True)
+
+
+def test_workbook_has_every_table(book, sample_site):
+    assert book.sheetnames == ["การมอบหมาย", "ข้อสั่งการ", "รายงานผล", "แถวที่ถูกกัก"]
+    for sheet, csv in (("การมอบหมาย", "assignments"), ("รายงานผล", "reports"),
+                       ("แถวที่ถูกกัก", "rejected")):
+        frame = pd.read_csv(sample_site / "data" / f"{csv}.csv", encoding="utf-8-sig", dtype=str)
+        rows = list(book[sheet].iter_rows(values_only=True))
+        assert list(rows[0]) == list(frame.columns), sheet
+        assert len(rows) - 1 == len(frame), sheet
+
+
+def test_workbook_cells_are_never_formulas(book):
+    values = [v for row in book["รายงานผล"].iter_rows(values_only=True) for v in row
+              if isinstance(v, str)]
+    assert any(v.startswith("'=HYPERLINK(") for v in values)
+    assert not [v for v in values if v.startswith(("=", "+", "-", "@"))]
+
+
+def test_personal_fields_are_left_out(book):
+    header = next(book["รายงานผล"].iter_rows(values_only=True))
+    assert not {"reporter", "phone", "email"} & set(header)
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("=1+1", "'=1+1"), ("+66 81", "'+66 81"), ("-2+3", "'-2+3"), ("@SUM(1)", "'@SUM(1)"),
+    ("\x01=cmd", "'=cmd"), ("ปกติ", "ปกติ"), ("ก\x00ข", "กข"),
+])
+def test_cells_are_cleaned_then_neutralized(tmp_path, cell, expected):
+    data = xlsx_bytes({"s": pd.DataFrame({"x": [cell]})}, datetime(2024, 7, 31))
+    (tmp_path / "t.xlsx").write_bytes(data)
+    sheet = load_workbook(tmp_path / "t.xlsx")["s"]
+    assert sheet["A2"].value == expected
+    assert sheet["A2"].data_type == "s"
+
+
+def test_same_data_same_bytes():
+    frame = pd.DataFrame({"a": ["x", "=y"], "n": [1, 2]})
+    stamp = datetime(2024, 7, 31)
+    assert xlsx_bytes({"s": frame}, stamp) == xlsx_bytes({"s": frame}, stamp)

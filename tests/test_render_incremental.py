@@ -1,0 +1,105 @@
+"""Incremental builds: a rebuild rewrites only the pages whose inputs changed and carries the
+others over from the previous site, still swapped in whole."""
+
+import json
+
+import pytest
+from conftest import AS_OF, SAMPLE
+
+from tidtam.pipeline import build
+from tidtam.render import incremental
+from tidtam.render.context import agency_path, directive_path
+from tidtam.render.incremental import MANIFEST
+from tidtam.sync.files import read_source
+from tidtam.transform.sheet import RawSheet
+
+AGENCY = "สำนักงานเขตบางรัก"
+
+
+def with_new_report(config):
+    """The sample plus one new report: the agency's first reported directive becomes done."""
+    sheets = read_source(SAMPLE / "data", config)
+    base = sheets["responses"]
+    col = {title: i for i, title in enumerate(base.header)}
+    template = next(r for r in base.rows if r[col["หน่วยงาน"]] in (AGENCY, "เขตบางรัก")
+                    and r[col["สถานะการดำเนินการ"]] == "อยู่ระหว่างการดำเนินการ")
+    row = list(template)
+    row[col["ประทับเวลา"]] = "30/7/2567 09:00:00"
+    row[col["สถานะการดำเนินการ"]] = "ดำเนินการแล้ว"
+    row[col["ผลการดำเนินการ"]] = "ดำเนินการแล้วเสร็จครบทุกจุด"
+    sheets["responses"] = RawSheet("responses", base.title, base.header, [*base.rows, row])
+    return sheets, template[col["รหัสข้อสั่งการ"]]
+
+
+def inodes(site):
+    return {p.relative_to(site).as_posix(): p.stat().st_ino
+            for p in site.rglob("*") if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def first(tmp_path_factory, config):
+    out = tmp_path_factory.mktemp("inc") / "site"
+    result = build(read_source(SAMPLE / "data", config), config, out, AS_OF)
+    return out, result
+
+
+def test_first_build_renders_everything_and_keeps_a_manifest(first):
+    out, result = first
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"]
+    pages = {p.relative_to(out).as_posix() for p in out.rglob("*.html")}
+    assert pages <= set(manifest)
+    assert len(result.files) == len(manifest) + 1
+
+
+def test_unchanged_data_carries_every_file_over(first, config):
+    out, _ = first
+    before = inodes(out)
+    files = build(read_source(SAMPLE / "data", config), config, out, AS_OF).files
+    after = inodes(out)
+    kept = [rel for rel, ino in after.items() if before.get(rel) == ino]
+    assert set(kept) == set(after) - {MANIFEST}
+    assert len(files) == len(after)
+
+
+def test_a_new_report_rewrites_only_the_pages_it_touches(first, config, tmp_path):
+    out, _ = first
+    before = inodes(out)
+    sheets, code = with_new_report(config)
+    build(sheets, config, out, AS_OF)
+    after = inodes(out)
+    rewritten = {rel for rel, ino in after.items() if before.get(rel) != ino}
+    assert agency_path(AGENCY) in rewritten
+    assert directive_path(code) in rewritten
+    assert "index.html" in rewritten and "data/reports.csv" in rewritten
+    agency_pages = {r for r in after if r.startswith("agencies/")}
+    assert agency_pages & rewritten == {agency_path(AGENCY)}
+    assert {r for r in rewritten if r.startswith("directives/")} == {directive_path(code)}
+    assert len(rewritten) < len(after) // 4
+    html = (out / agency_path(AGENCY)).read_text(encoding="utf-8")
+    assert "ดำเนินการแล้วเสร็จครบทุกจุด" in html
+    # A fresh build of the same data gives the same bytes: carrying over is invisible.
+    fresh = tmp_path / "fresh"
+    build(sheets, config, fresh, AS_OF)
+    for rel in after:
+        if rel != MANIFEST:
+            assert (fresh / rel).read_bytes() == (out / rel).read_bytes(), rel
+
+
+def test_a_template_change_rerenders_every_page(first, config, monkeypatch):
+    out, _ = first
+    before = inodes(out)
+    monkeypatch.setattr(incremental, "fingerprint", lambda: "another template")
+    build(read_source(SAMPLE / "data", config), config, out, AS_OF)
+    after = inodes(out)
+    pages = [rel for rel in after if rel.endswith(".html")]
+    assert all(before.get(rel) != after[rel] for rel in pages)
+    assert before["data/directives.csv"] == after["data/directives.csv"]  # data: by bytes
+
+
+def test_a_damaged_manifest_means_a_full_build(first, config):
+    out, _ = first
+    (out / MANIFEST).write_text("{not json", encoding="utf-8")
+    before = inodes(out)
+    build(read_source(SAMPLE / "data", config), config, out, AS_OF)
+    after = inodes(out)
+    assert all(before.get(rel) != ino for rel, ino in after.items())
