@@ -90,7 +90,10 @@ def test_sync_gives_the_same_kpis_as_build_on_the_csv_download(project, sample_s
     assert result.kpis == kpis(sample_site)
     assert kpis(project.root / "www" / "tidtam") == kpis(sample_site)
     [page] = [f for f in project.drive.files.values() if f.name.endswith(".html")]
-    assert page.content == (project.root / "site" / "index.html").read_bytes()
+    # Drive gets the self-contained overview: it must open alone, with no other file.
+    assert page.content == (project.root / "site" / "tidtam-overview.html").read_bytes()
+    html = page.content.decode("utf-8")
+    assert 'src="' not in html and "<link" not in html
     assert result.requests == len(project.sheets.batch_gets) == 1
 
 

@@ -128,9 +128,16 @@ class Upload:
     created: bool
 
 
+# Written by the render stage: the overview with its styles, scripts and fonts inlined.
+SINGLE_FILE = "tidtam-overview.html"
+
+
 def drive_uploads(site: Path, file_name: str) -> list[tuple[Path, str, str]]:
-    """(path, Drive name, MIME type) of what goes to Drive: the page and any summary PDF."""
-    files = [(site / "index.html", file_name, "text/html")]
+    """(path, Drive name, MIME type) of what goes to Drive: the single self-contained
+    overview (a Drive file opens alone, so it cannot use the site's other files) and any
+    summary PDF."""
+    page = site / SINGLE_FILE if (site / SINGLE_FILE).is_file() else site / "index.html"
+    files = [(page, file_name, "text/html")]
     files += [(pdf, pdf.name, "application/pdf") for pdf in sorted(site.glob("*.pdf"))]
     return files
 
