@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 from pathlib import Path
 
 from tidtam.errors import SourceError
@@ -55,17 +54,20 @@ def _read_csv_folder(folder: Path, files) -> dict[str, RawSheet]:
 
 
 def read_csv_values(file: Path) -> list[list[Cell]]:
-    """A CSV file's cells as text: UTF-8 with or without BOM, else Thai Windows (cp874)."""
-    data = file.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    """A CSV file's cells as text: UTF-8 with or without BOM, else Thai Windows (cp874).
+
+    The file is decoded while it is parsed, so neither its bytes nor its whole text are
+    held in memory (a 600 MB download would need gigabytes). A byte that is not UTF-8
+    starts the read again as cp874.
+    """
+    for encoding in ("utf-8-sig", "cp874"):
         try:
-            text = data.decode("cp874")
+            with file.open(encoding=encoding, newline="") as stream:
+                return list(csv.reader(stream))
         except UnicodeDecodeError:
-            raise SourceError(f"{file}: not UTF-8 text; download it again from Google Sheets "
-                              "(File > Download > CSV)") from None
-    return [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
+            continue
+    raise SourceError(f"{file}: not UTF-8 text; download it again from Google Sheets "
+                      "(File > Download > CSV)")
 
 
 def _read_workbook(file: Path, tabs) -> dict[str, RawSheet]:
