@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -51,6 +53,12 @@ def build(sheets: dict[str, RawSheet], config, out_dir: Path, as_of: date | None
     """Normalize ``sheets``, compute the KPIs and write the site into ``out_dir``."""
     log = log or (lambda _msg: None)
     as_of = as_of or today(config)
+    with gc_paused():
+        return _build(sheets, config, out_dir, as_of, log)
+
+
+def _build(sheets: dict[str, RawSheet], config, out_dir: Path, as_of: date,
+           log: Log) -> BuildResult:
     started = time.perf_counter()
     data = normalize(sheets, config, as_of)
     kpis = compute_kpis(data)
@@ -68,11 +76,30 @@ def build_from_source(source: Path, config, out_dir: Path, as_of: date | None = 
                       log: Log | None = None) -> BuildResult:
     """Read a CSV folder, an .xlsx workbook or a snapshot, then :func:`build`."""
     log = log or (lambda _msg: None)
-    started = time.perf_counter()
-    sheets = read_source(source, config)
-    rows = ", ".join(f"{role} {len(s.rows)}" for role, s in sheets.items())
-    log(f"read: {source} ({rows} rows) ({_secs(started)})")
-    return build(sheets, config, out_dir, as_of, log)
+    with gc_paused():
+        started = time.perf_counter()
+        sheets = read_source(source, config)
+        rows = ", ".join(f"{role} {len(s.rows)}" for role, s in sheets.items())
+        log(f"read: {source} ({rows} rows) ({_secs(started)})")
+        return build(sheets, config, out_dir, as_of, log)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector; reference counting still frees memory.
+
+    A build allocates millions of small lists, strings and tuples, and every collection
+    walks all the live ones again: at 1M rows the collector took half of the read time.
+    The build creates almost no reference cycles, so nothing piles up meanwhile. The
+    previous state is restored afterwards (a nested pause leaves it paused).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _secs(started: float) -> str:
