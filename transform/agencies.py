@@ -28,6 +28,8 @@ class AgencyDirectory:
         self.agencies = list(agencies)
         self.by_name = {a.name: a for a in self.agencies}
         self._by_key: dict[str, str] = {}
+        self._suggested: dict[str, str | None] = {}
+        self._group_keys: list[tuple[str, str]] | None = None
         for agency in self.agencies:
             for form in self._forms(agency):
                 self._add(match_key(form), agency.name, form)
@@ -56,12 +58,18 @@ class AgencyDirectory:
         return self._by_key.get(match_key(text))
 
     def suggest(self, text: str) -> str | None:
-        """The closest canonical name, for a person to confirm (never auto-accepted)."""
+        """The closest canonical name, for a person to confirm (never auto-accepted).
+
+        Remembered per written form: the same misspelling recurs on many rows, and each
+        fuzzy search compares it with every accepted form.
+        """
         key = match_key(text)
         if not key:
             return None
-        best = difflib.get_close_matches(key, list(self._by_key), n=1, cutoff=0.6)
-        return self._by_key[best[0]] if best else None
+        if key not in self._suggested:
+            best = difflib.get_close_matches(key, list(self._by_key), n=1, cutoff=0.6)
+            self._suggested[key] = self._by_key[best[0]] if best else None
+        return self._suggested[key]
 
     @property
     def districts(self) -> list[str]:
@@ -70,8 +78,10 @@ class AgencyDirectory:
     def group_members(self, group: str) -> list[str]:
         """The district offices of one district group (กลุ่มเขต)."""
         key = match_key(group)
-        return [a.name for a in self.agencies
-                if a.district_group and match_key(a.district_group) == key]
+        if self._group_keys is None:  # built once: registers name groups on many rows
+            self._group_keys = [(match_key(a.district_group), a.name) for a in self.agencies
+                                if a.district_group]
+        return [name for group_key, name in self._group_keys if group_key == key]
 
     @property
     def groups(self) -> list[str]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from tidtam.errors import SourceError
 from tidtam.transform.quarantine import column_letter
 from tidtam.transform.sheet import RawSheet
-from tidtam.transform.text import cell_text, clean_text
+from tidtam.transform.text import cell_text, clean_text, is_blank
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def field_cells(sheet: RawSheet, columns: ColumnMap, name: str) -> list[object]:
     for row in sheet.rows:
         value = None
         for c in reversed(cols):
-            if cell_text(row[c]):
+            if not is_blank(row[c]):
                 value = row[c]
                 break
         out.append(value)
@@ -76,11 +76,22 @@ def oversized_cells(sheet: RawSheet, limit: int) -> dict[int, int]:
     """Row index -> column index of the first cell longer than ``limit`` characters."""
     found = {}
     for i, row in enumerate(sheet.rows):
+        if not _may_exceed(row, limit):
+            continue
         for c, value in enumerate(row):
             if type(value) is str and len(value) > limit:
                 found[i] = c
                 break
     return found
+
+
+def _may_exceed(row: list, limit: int) -> bool:
+    """False when no text cell of ``row`` can be longer than ``limit`` (its text cells
+    together are not); a cheap test in C that spares checking every cell of every row."""
+    try:
+        return sum(map(len, row)) > limit
+    except TypeError:  # a cell that is not text (None, a number, a date): check each cell
+        return True
 
 
 def too_long(sheet: RawSheet, row: int, col: int, limit: int) -> tuple[str, str, str]:
@@ -93,4 +104,4 @@ def too_long(sheet: RawSheet, row: int, col: int, limit: int) -> tuple[str, str,
 
 def blank_rows(sheet: RawSheet) -> list[bool]:
     """True for rows with no content in any column."""
-    return [not any(cell_text(v) for v in row) for row in sheet.rows]
+    return [all(map(is_blank, row)) for row in sheet.rows]

@@ -37,8 +37,22 @@ _THAI_DMY = re.compile(
 )
 
 
+# The shape Sheets' Thai locale writes, as written: ASCII digits and one space, so text
+# normalization would not change it. Most cells take this shortcut to the _DMY rule.
+_SHEETS_TEXT = re.compile(
+    r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4}) ([0-9]{1,2}):([0-9]{2}):([0-9]{2})")
+
+
 def parse_timestamp(value: object, tz: ZoneInfo) -> datetime | None:
     """An aware datetime in ``tz`` for any accepted shape, else None."""
+    if type(value) is str:
+        m = _SHEETS_TEXT.fullmatch(value)
+        if m:
+            d, mo, y, hh, mm, ss = map(int, m.groups())
+            try:
+                return datetime(_gregorian(y), mo, d, hh, mm, ss, tzinfo=tz)
+            except (ValueError, OverflowError):
+                return None
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, datetime):

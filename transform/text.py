@@ -9,19 +9,26 @@ from datetime import date, datetime
 
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 # Zero-width space/joiners, word joiner, BOM, soft hyphen: invisible, never meaningful.
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 # Sara am typed as nikhahit + sara aa, possibly with a tone mark between (น ํ ้ า).
 _SARA_AM = re.compile("\u0e4d([\u0e48-\u0e4b]?)\u0e32")
-_SPACE = re.compile(r"\s+")
+_NEEDS_FIXING = re.compile(f"[{_INVISIBLE_CHARS}\u0e4d]")
 _HYPHENS = re.compile("[\u2010-\u2015\u2212]")
 
 
 def clean_text(value: str) -> str:
-    """NFC, composed sara am, no invisible characters, whitespace collapsed and trimmed."""
+    """NFC, composed sara am, no invisible characters, whitespace collapsed and trimmed.
+
+    Most text has neither invisible characters nor a nikhahit, so one search decides
+    whether the two substitutions are needed; ``split``/``join`` collapses the same
+    whitespace as ``\\s+`` (both use ``str.isspace``), several times faster.
+    """
     text = unicodedata.normalize("NFC", value)
-    text = _INVISIBLE.sub("", text)
-    text = _SARA_AM.sub("\\1\u0e33", text)
-    return _SPACE.sub(" ", text).strip()
+    if _NEEDS_FIXING.search(text):
+        text = _INVISIBLE.sub("", text)
+        text = _SARA_AM.sub("\\1\u0e33", text)
+    return " ".join(text.split())
 
 
 def arabic_digits(text: str) -> str:
@@ -44,6 +51,22 @@ def cell_text(value: object) -> str:
     if isinstance(value, datetime | date):
         return value.isoformat()
     return clean_text(str(value))
+
+
+def is_blank(value: object) -> bool:
+    """``cell_text(value) == ""``, decided without normalizing most text.
+
+    Text that starts with a visible character is never blank (normalization only removes
+    invisible characters and surrounding whitespace), so only the rest is cleaned.
+    """
+    if type(value) is str:
+        if not value:
+            return True
+        first = value[0]
+        if not first.isspace() and first not in _INVISIBLE_CHARS:
+            return False
+        return not clean_text(value)
+    return not cell_text(value)
 
 
 def raw_text(value: object) -> str:
