@@ -212,7 +212,9 @@ def font_faces() -> str:
     """@font-face rules with the fonts as data URLs.
 
     Browsers refuse font files from file:// pages (CORS: every file is its own origin), so
-    the faces travel inside the stylesheet, which every page shares and caches.
+    the faces travel inside the stylesheet, which every page shares and caches. The swap
+    from the fallback font must not move the page (Lighthouse CLS): layouts whose height
+    would depend on text width (button rows on a phone) are fixed in site.css.
     """
     rules = []
     for name, weight in FONT_FILES:

@@ -63,6 +63,8 @@ class Watched:
 
     def open(self, site, rel):
         self.page.goto((site / rel).as_uri())
+        if self.page.locator("#tidtam-data").count():
+            self.page.wait_for_selector("body[data-ready]", state="attached")
         return self.page
 
     def close(self):
@@ -162,7 +164,7 @@ def test_factor_and_fiscal_year_filters(watched, sample_site, assignments):
     page.select_option("#f-status", label="ยังไม่รายงานผลการดำเนินการ")
     part = part[part["status"] == "not_reported"]
     assert shown(page, "not_reported") == len(part) and shown(page, "done") == 0
-    cells = page.locator("#t-followup tbody tr td.codes").all_inner_texts()
+    cells = page.locator("#t-followup tbody tr td.codes").all_text_contents()
     codes = {code.strip() for cell in cells for code in cell.split(",")}
     assert codes <= set(part["directive_code"])
 
@@ -226,12 +228,12 @@ def test_sortable_table_by_keyboard(watched, sample_site):
     button.focus()
     page.keyboard.press("Enter")
     values = [int(v.replace(",", "")) for v in
-              page.locator("#t-agencies tbody tr td:nth-of-type(7)").all_inner_texts()]
+              page.locator("#t-agencies tbody tr td:nth-of-type(7)").all_text_contents()]
     assert values == sorted(values)
     assert page.locator("#t-agencies thead th").nth(7).get_attribute("aria-sort") == "ascending"
     page.keyboard.press("Enter")
     values = [int(v.replace(",", "")) for v in
-              page.locator("#t-agencies tbody tr td:nth-of-type(7)").all_inner_texts()]
+              page.locator("#t-agencies tbody tr td:nth-of-type(7)").all_text_contents()]
     assert values == sorted(values, reverse=True)
 
 
@@ -295,6 +297,7 @@ def test_standalone_overview_works_alone(watched, sample_site, tmp_path, assignm
     w = watched()
     page = w.page
     page.goto(alone.as_uri())
+    page.wait_for_selector("body[data-ready]", state="attached")
     page.select_option("#f-status", label="ดำเนินการแล้ว")
     assert shown(page, "done") == (assignments["status"] == "done").sum()
     family = page.evaluate("getComputedStyle(document.body).fontFamily")

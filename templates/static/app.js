@@ -218,7 +218,27 @@
     }
     function countCells(tr, c) { c.forEach(function (v) { tr.appendChild(num(v)); }); }
 
-    function render() {
+    // Tables below the fold are filled in their own tasks on first load, so no task blocks
+    // the main thread for long (Lighthouse TBT); after a filter change they fill at once.
+    var generation = 0;
+    function later(initial, jobs) {
+      var mine = ++generation;
+      if (!initial) {
+        jobs.forEach(function (job) { job(); });
+        document.body.setAttribute("data-ready", "");
+        return;
+      }
+      var next = function () {
+        if (mine !== generation) { return; }  // a newer render has filled the tables
+        if (!jobs.length) { document.body.setAttribute("data-ready", ""); return; }
+        jobs.shift()();
+        setTimeout(next, 0);
+      };
+      setTimeout(next, 0);
+    }
+
+    function render(initial) {
+      initial = initial === true;
       var f = state();
       var agg = aggregate(f);
       var sel = agg.rows.length;
@@ -252,8 +272,9 @@
       document.getElementById("filter-summary").textContent =
         "แสดง " + fmt(sel) + " จาก " + fmt(n) + " การมอบหมาย";
 
+      var jobs = [];
       // district groups
-      fill("t-groups", Object.keys(agg.groups).map(function (g) {
+      jobs.push(function () { fill("t-groups", Object.keys(agg.groups).map(function (g) {
         var c = agg.groups[g];
         var tr = el("tr");
         var name = +g >= 0 ? D.group[+g] : "-";
@@ -265,7 +286,7 @@
         tr.appendChild(td(fmt(done) + " / " + fmt(ags.length), ags.length ? done / ags.length : 0, "num"));
         var cell = el("td"); cell.appendChild(bar(c.c)); tr.appendChild(cell);
         return tr;
-      }));
+      })); });
       // directive types and impact factors
       function breakdown(id, map, labels) {
         fill(id, Object.keys(map).sort(function (a, b) { return a - b; }).map(function (k) {
@@ -280,12 +301,12 @@
           return tr;
         }));
       }
-      breakdown("t-types", agg.types, D.type);
-      breakdown("t-factors", agg.factors, D.factor);
+      jobs.push(function () { breakdown("t-types", agg.types, D.type); });
+      jobs.push(function () { breakdown("t-factors", agg.factors, D.factor); });
 
       // agencies
       setK("agency_rows", fmt(agencyKeys.length));
-      fill("t-agencies", agencyKeys.map(function (k) {
+      jobs.push(function () { fill("t-agencies", agencyKeys.map(function (k) {
         var c = agg.agencies[k];
         var ag = D.ag[+k];
         var tr = el("tr");
@@ -301,7 +322,7 @@
         return tr;
       }).sort(function (a, b) {
         return (+b.cells[b.cells.length - 1].getAttribute("data-v")) - (+a.cells[a.cells.length - 1].getAttribute("data-v"));
-      }));
+      })); });
 
       // follow-up: most overdue first
       var missing = agencyKeys.filter(function (k) { return agg.agencies[k].c[NOT_REPORTED] > 0; });
@@ -313,7 +334,7 @@
       missing.sort(function (a, b) {
         return agg.agencies[b].od - agg.agencies[a].od || agg.agencies[b].c[NOT_REPORTED] - agg.agencies[a].c[NOT_REPORTED];
       });
-      fill("t-followup", missing.map(function (k) {
+      jobs.push(function () { fill("t-followup", missing.map(function (k) {
         var c = agg.agencies[k];
         var tr = el("tr");
         var th = el("th", { scope: "row", "data-v": D.ag[+k][0] });
@@ -324,7 +345,7 @@
         var list = codes[k].sort(function (a, b) { return b[0] - a[0]; }).map(function (x) { return x[1]; });
         tr.appendChild(td(list.join(", "), undefined, "codes"));
         return tr;
-      }));
+      })); });
 
       // directives (the first rows; the rest are one filter or search away)
       var dirKeys = Object.keys(agg.dirs).sort(function (a, b) { return D.dir[+a][0] < D.dir[+b][0] ? -1 : 1; });
@@ -332,7 +353,7 @@
       var note = document.getElementById("dir-note");
       note.hidden = dirKeys.length <= DIRECTIVE_ROWS;
       note.textContent = "แสดง " + fmt(DIRECTIVE_ROWS) + " ข้อแรกจาก " + fmt(dirKeys.length) + " ข้อ ใช้ตัวกรองหรือช่องค้นหาเพื่อดูข้ออื่น";
-      fill("t-directives", dirKeys.slice(0, DIRECTIVE_ROWS).map(function (k) {
+      jobs.push(function () { fill("t-directives", dirKeys.slice(0, DIRECTIVE_ROWS).map(function (k) {
         var d = D.dir[+k];
         var c = agg.dirs[k].c;
         var tr = el("tr");
@@ -344,7 +365,8 @@
         countCells(tr, c);
         var cell = el("td"); cell.appendChild(bar(c)); tr.appendChild(cell);
         return tr;
-      }));
+      })); });
+      later(initial, jobs);
 
       // stamp and address
       var active = DIMS.filter(function (k) { return f[k] !== null; }).map(function (k) {
@@ -412,12 +434,12 @@
         selects[kv[0]].value = String(+kv[1]);
       }
     });
-    form.addEventListener("change", render);
-    form.addEventListener("reset", function () { setTimeout(render, 0); });
+    form.addEventListener("change", function () { render(false); });
+    form.addEventListener("reset", function () { setTimeout(function () { render(false); }, 0); });
     form.addEventListener("submit", function (ev) { ev.preventDefault(); });
     q.addEventListener("input", search);
     document.getElementById("export-filtered").addEventListener("click", exportFiltered);
-    render();
+    render(true);
   }
 
   function start() {
