@@ -21,6 +21,7 @@ import gzip
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 import time
@@ -77,13 +78,15 @@ def read_floor(data: Path) -> float:
     return took
 
 
-def run_build(case: Path, site: Path, log) -> tuple[float, int, dict[str, float], int, str]:
-    """(wall s, peak RSS bytes, stage seconds, exit code, stderr) of one ``tidtam build``."""
-    cmd = [str(TIDTAM), "build", "--source", str(case / "data"), "--config",
+def run_build(case: Path, site: Path, log, tidtam: list[str]
+              ) -> tuple[float, int, dict[str, float], int, str]:
+    """(wall s, peak RSS bytes, stage seconds, exit code, output) of one ``tidtam build``."""
+    cmd = [*tidtam, "build", "--source", str(case / "data"), "--config",
            str(case / "config"), "--as-of", generate.AS_OF.isoformat(), "--out", str(site)]
     started = time.perf_counter()
+    # cwd: the case folder, so that `python -m tidtam` imports what PYTHONPATH names
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            cwd=ROOT)
+                            cwd=case)
     lines = []
     for line in proc.stdout:
         lines.append(line)
@@ -133,7 +136,7 @@ def check_counts(case: Path, site: Path) -> str:
     return "ok" if not problems else "MISMATCH " + ", ".join(problems)
 
 
-def bench_size(name: str, reports: int, out: Path, log) -> Result:
+def bench_size(name: str, reports: int, out: Path, log, tidtam: list[str]) -> Result:
     """Generate (if needed), measure the floor, run the build, measure the site."""
     case = out / name
     result = Result(name, reports)
@@ -147,7 +150,7 @@ def bench_size(name: str, reports: int, out: Path, log) -> Result:
     log(f"[{name}] tidtam build ...")
     site = case / "site"
     result.wall, result.rss, result.stages, result.returncode, output = \
-        run_build(case, site, log)
+        run_build(case, site, log, tidtam)
     if result.returncode:
         result.check = f"build failed (exit {result.returncode})"
         log(f"[{name}] {result.check}")
@@ -241,26 +244,34 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1k,10k,100k,1m",
                         help="comma-separated sizes: 1k, 10k, 100k, 1m or a row count")
     parser.add_argument("--out", type=Path, default=OUT, help="working folder (bench/out)")
+    parser.add_argument("--tidtam", default=str(TIDTAM),
+                        help="the command to benchmark (default: this venv's tidtam); e.g. "
+                             "'python -m tidtam' with PYTHONPATH set to compare two trees")
+    parser.add_argument("--label", default="",
+                        help="name this run: results-<label>.md instead of results.md")
     args = parser.parse_args(argv)
+    tidtam = shlex.split(args.tidtam)
 
     def log(message: str) -> None:
         print(message, flush=True)
 
     sizes = [generate.parse_size(s) for s in args.sizes.split(",") if s.strip()]
     log(f"machine: {machine()}")
-    results = [bench_size(name, reports, args.out, log) for name, reports in sizes]
+    results = [bench_size(name, reports, args.out, log, tidtam) for name, reports in sizes]
     stamp = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %z")
+    label = f" {args.label}" if args.label else ""
     report = "\n".join([
-        f"## {stamp} (commit {commit()})", "", f"Machine: {machine()}", "",
+        f"## {stamp}{label} (commit {commit()})", "", f"Machine: {machine()}", "",
         table(results), "", *(f"* {line}" for line in target_report(results)), "",
     ])
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "results.md").write_text(report, encoding="utf-8")
+    results_file = args.out / (f"results-{args.label}.md" if args.label else "results.md")
+    results_file.write_text(report, encoding="utf-8")
     with (args.out / "history.md").open("a", encoding="utf-8") as history:
         history.write(report + "\n")
     log("")
     log(report)
-    log(f"written to {args.out / 'results.md'} (and appended to history.md)")
+    log(f"written to {results_file} (and appended to history.md)")
     failed = [r for r in results if r.returncode or r.check != "ok"]
     return 1 if failed else 0
 
