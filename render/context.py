@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -309,10 +310,9 @@ def agency_pages(facts: SiteFacts) -> list[Page]:
         rows = []
         for rec in _assignment_rows(part).to_dict("records"):
             code = rec["directive_code"]
-            reports = history.get((code, agency))
+            recs = history.get((code, agency))
             latest, earlier, more = None, [], 0
-            if reports is not None:
-                recs = reports.to_dict("records")
+            if recs:
                 latest = _report(recs[0], facts)
                 earlier = [{"submitted_at": iso(r["submitted_at"]), "status": r["status"],
                             "result": (r["result"] or "")[:HISTORY_TEXT]}
@@ -344,15 +344,16 @@ def agency_pages(facts: SiteFacts) -> list[Page]:
 
 def directive_pages(facts: SiteFacts) -> list[Page]:
     data = facts.data
-    by_code = dict(iter(data.assignments.groupby("directive_code", sort=False)))
+    a = data.assignments.sort_values(["directive_code", "status", "agency"])
+    by_code = V.records_by(a.assign(group=V.group_of(a["district_group"])), "directive_code")
     pages = []
     for d in data.register.directives.to_dict("records"):
-        part = by_code.get(d["directive_code"], data.assignments.iloc[0:0])
-        rows = [{"agency": r["agency"], "path": agency_path(r["agency"]),
-                 "group": V.CENTRAL_GROUP if not r["district_group"] else r["district_group"],
+        recs = by_code.get(d["directive_code"], [])
+        rows = [{"agency": r["agency"], "path": agency_path(r["agency"]), "group": r["group"],
                  "status": r["status"], "reported_at": iso(r["reported_at"]),
                  "days_overdue": int(r["days_overdue"]), "report_count": int(r["report_count"])}
-                for r in part.sort_values(["status", "agency"]).to_dict("records")]
+                for r in recs]
+        counts = V.count_record(Counter(r["status"] for r in recs))
         inputs = {
             **facts.common("directive"),
             "statuses": statuses(facts.labels),
@@ -365,7 +366,7 @@ def directive_pages(facts: SiteFacts) -> list[Page]:
                 "type_code": d["type_code"], "type_label": facts.type_labels.get(d["type_code"]),
                 "factors": facts.factors(d["factor_codes"]), "due": iso(d["due_date"]),
             },
-            "counts": V.count_record(part["status"].value_counts()),
+            "counts": counts,
             "rows": rows,
         }
         pages.append(Page(directive_path(d["directive_code"]), "directive.html", inputs))
