@@ -227,7 +227,7 @@ def test_trend_page_from_history_points(tmp_path, config):
 
 def test_standalone_overview_needs_no_other_file(sample_site):
     page = soup(sample_site, "tidtam-overview.html")
-    assert not page.find("link", rel="stylesheet")
+    assert not page.find("link")  # not even a favicon: the file must open alone
     assert not [s for s in page.find_all("script") if s.get("src")]
     assert "@font-face" in page.style.string and "data:font/woff2;base64," in page.style.string
     assert not [a["href"] for a in page.find_all("a", href=True)
