@@ -343,3 +343,21 @@ def test_hostile_text_never_runs(watched, tmp_path, config):
     data = json.loads(w.open(tmp_path / "s", "index.html")
                       .locator("#tidtam-data").inner_text())
     assert data["a"]
+
+
+def test_build_pdf_writes_the_summary(browser, tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import SAMPLE
+
+    # In its own process: Playwright's sync API does not nest inside this module's browser.
+    out = tmp_path / "site"
+    done = subprocess.run([sys.executable, "-m", "tidtam", "build", "--source",
+                           str(SAMPLE / "data"), "--out", str(out), "--as-of", "2024-07-31",
+                           "--pdf"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    pdf = (out / "tidtam-summary.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-")
+    assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") >= 2  # several A4 pages
+    assert (out / "tidtam-summary.pdf").stat().st_mode & 0o044 == 0o044  # readable on a web root

@@ -265,3 +265,18 @@ def test_build_from_workbook_gives_the_same_pages(sample_site, config, tmp_path)
     for rel in ("index.html", "followup.html", agency_path("สำนักงานเขตบางรัก")):
         if (sample_site / rel).exists():
             assert (tmp_path / "x" / rel).read_bytes() == (sample_site / rel).read_bytes(), rel
+
+
+def test_pdf_without_chromium_is_one_clear_line(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from tidtam.cli import cli
+    from tidtam.render import pdf
+
+    monkeypatch.setattr(pdf, "CHROMIUM", tmp_path / "no-chromium")
+    result = CliRunner().invoke(cli, ["build", "--source", str(SAMPLE / "data"), "--out",
+                                      str(tmp_path / "s"), "--as-of", "2024-07-31", "--pdf"])
+    assert result.exit_code != 0
+    assert "cannot write the PDF: no Chromium at" in result.output
+    assert "Traceback" not in result.output
+    assert (tmp_path / "s" / "index.html").is_file()  # the site itself was built
