@@ -192,7 +192,7 @@ def _missing_code(sheet: RawSheet, i: int, col: int, written: str, index: Catego
     known = ", ".join(index.by_code)
     return ConfigError(
         f"{sheet.title} row {RawSheet.sheet_row(i)}, column {sheet.header[col]}",
-        f"code \"{clean_text(written)}\" is not in config/taxonomy.yaml {section} "
+        f"code \"{arabic_digits(clean_text(written))}\" is not in config/taxonomy.yaml {section} "
         f"(known: {known}); add it to taxonomy.yaml or correct the register")
 
 
