@@ -223,9 +223,11 @@ def overview_data(facts: SiteFacts) -> dict:
     }
 
 
-def overview_page(facts: SiteFacts, kpis: dict) -> Page:
+def overview_page(facts: SiteFacts, kpis: dict,
+                  chart_maker: Callable[[dict], dict] | None = None) -> Page:
     data = facts.data
     compact = overview_data(facts)
+    charts_in = {k: v for k, v in chart_inputs(facts).items() if k in ("type", "factor")}
     targets = data.config.settings.targets
     inputs = {
         **facts.common("index"),
@@ -240,29 +242,37 @@ def overview_page(facts: SiteFacts, kpis: dict) -> Page:
                     for role, q in kpis["quality"].items()],
         "reasons": REASONS,
         "data_json": json_script(compact),
+        "chart_inputs": charts_in,
     }
-    return Page("index.html", "index.html", inputs)
+    extras = (lambda: {"charts": chart_maker(charts_in)}) if chart_maker else None
+    return Page("index.html", "index.html", inputs, extras=extras)
 
 
 # -- executive summary ------------------------------------------------------------------
 
 
-def summary_page(facts: SiteFacts, kpis: dict, chart_maker: Callable[[dict], dict]) -> Page:
-    data = facts.data
-    a = data.assignments
-    targets = data.config.settings.targets
+def chart_inputs(facts: SiteFacts) -> dict:
+    """Status counts by type, factor and district group, for the altair charts."""
+    a = facts.data.assignments
     by_type = V.status_counts_by(a, "type_code") if len(a) else pd.DataFrame()
     factors = V.explode_factors(a) if len(a) else a
     by_factor = V.status_counts_by(factors, "factor") if len(factors) else pd.DataFrame()
     by_group = V.status_counts_by(a.assign(group=V.group_of(a["district_group"])), "group") \
         if len(a) else pd.DataFrame()
-    chart_inputs = {
+    return {
         "type": [[f"{c} {facts.type_labels[c]}", by_type.loc[c, STATUS_KEYS].tolist()]
                  for c in facts.type_labels if c in by_type.index],
         "factor": [[f"{c} {facts.factor_labels[c]}", by_factor.loc[c, STATUS_KEYS].tolist()]
                    for c in facts.factor_labels if c in by_factor.index],
         "group": [[g, by_group.loc[g, STATUS_KEYS].tolist()] for g in sorted(by_group.index)],
     }
+
+
+def summary_page(facts: SiteFacts, kpis: dict, chart_maker: Callable[[dict], dict]) -> Page:
+    data = facts.data
+    a = data.assignments
+    targets = data.config.settings.targets
+    charts_in = chart_inputs(facts)
     follow = V.followup(a, data.register.directives)[:10]
     inputs = {
         **facts.common("summary"),
@@ -276,10 +286,10 @@ def summary_page(facts: SiteFacts, kpis: dict, chart_maker: Callable[[dict], dic
                       "missing": r["missing"], "max_days_overdue": r["max_days_overdue"]}
                      for r in follow],
         "followup_total": len(V.followup(a, data.register.directives)),
-        "chart_inputs": chart_inputs,
+        "chart_inputs": charts_in,
     }
     return Page("summary.html", "summary.html", inputs,
-                extras=lambda: {"charts": chart_maker(chart_inputs)})
+                extras=lambda: {"charts": chart_maker(charts_in)})
 
 
 # -- one page per agency, directive, inspector -------------------------------------------

@@ -108,7 +108,7 @@ def write_site(data: Dataset, kpis: dict, staged: Path, previous: Path, old: dic
         digest = inc.inputs_hash(fingerprint, page.template, page.inputs)
         put(page.path, digest, lambda p=page: render_page(env, p, assets))
     overview = next(p for p in every if p.path == "index.html")
-    standalone = C.Page(OVERVIEW_FILE, "index.html", overview.inputs)
+    standalone = C.Page(OVERVIEW_FILE, "index.html", overview.inputs, extras=overview.extras)
     put(OVERVIEW_FILE, inc.inputs_hash(fingerprint, "standalone", standalone.inputs),
         lambda: render_page(env, standalone, assets, inline=True))
     (staged / inc.MANIFEST).write_bytes(inc.manifest_bytes(hashes))
@@ -131,7 +131,7 @@ def pages(data: Dataset, kpis: dict, trend: TrendPoints | None) -> list[C.Page]:
     facts = C.SiteFacts.of(data)
     labels = facts.labels
     return [
-        C.overview_page(facts, kpis),
+        C.overview_page(facts, kpis, lambda inputs: summary_charts(inputs, labels)),
         C.summary_page(facts, kpis, lambda inputs: summary_charts(inputs, labels)),
         C.followup_page(facts),
         C.quality_page(facts, kpis),

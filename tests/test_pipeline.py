@@ -155,3 +155,16 @@ def test_failed_build_leaves_the_old_site_whole(tmp_path, config, monkeypatch):
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+def test_overview_has_the_altair_charts_by_type_and_factor(sample_site, config):
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup((sample_site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    for key, items in (("type", config.taxonomy.directive_types),
+                       ("factor", config.taxonomy.impact_factors)):
+        svg = soup.select_one(f"figure.chart-{key} svg")
+        assert svg is not None, key
+        labels = {t.get_text() for t in svg.find_all("text")}
+        for item in items:  # every category has its bar label (labels may be cut with …)
+            assert any(label.startswith(f"{item.code} ") for label in labels), item.code
