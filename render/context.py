@@ -299,12 +299,19 @@ def _assignment_rows(part: pd.DataFrame) -> pd.DataFrame:
     return part.sort_values(["days_overdue", "directive_code"], ascending=[False, True])
 
 
+PERSONAL_LABELS = {"reporter": "ผู้รายงาน", "phone": "โทรศัพท์", "email": "อีเมล"}
+
+
 def _report(rec: dict, facts: SiteFacts) -> dict:
+    publish = facts.data.config.settings.publish
     return {"submitted_at": iso(rec["submitted_at"]), "status": rec["status"],
             "result": rec["result"] or "", "obstacles": rec["obstacles"] or "",
             "obstacle_factors": facts.factors(rec["obstacle_factors"]),
             "obstacle_other": rec["obstacle_factors_other"] or "",
-            "attachments": attachment_links(rec["attachments"])}
+            "attachments": attachment_links(rec["attachments"]),
+            # Personal fields only where settings.yaml publish: allows them.
+            "contact": [(label, rec[field]) for field, label in PERSONAL_LABELS.items()
+                        if getattr(publish, field) and rec.get(field)]}
 
 
 def agency_pages(facts: SiteFacts) -> list[Page]:

@@ -49,3 +49,59 @@ def test_a_key_inside_a_published_folder_is_refused(project, inside):  # noqa: F
     assert err.value.exit_code == 2
     assert "the service-account key is inside" in err.value.message
     assert "move it out" in err.value.message
+
+
+# --- personal fields on the dashboard: hidden by default, published per field --------------
+
+def _personal_values(sample_dir):
+    import csv
+
+    with (sample_dir / "responses.csv").open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    pick = {"reporter": "ชื่อผู้รายงาน", "phone": "เบอร์โทรศัพท์", "email": "ที่อยู่อีเมล"}
+    # Only values long enough to be unmistakable (no test markers, no inspector names).
+    return {f: {r[t] for r in rows if len(r[t]) > 8 and "test" not in r[t]
+                and "ทดสอบ" not in r[t]} for f, t in pick.items()}
+
+
+def _site_text(site):
+    return "\n".join(p.read_text(encoding="utf-8", errors="ignore")
+                     for p in site.rglob("*") if p.is_file() and p.suffix in (".html", ".csv",
+                                                                              ".json", ".js"))
+
+
+def test_personal_fields_are_not_published_by_default(sample_site):
+    from conftest import SAMPLE
+
+    text = _site_text(sample_site)
+    for field, values in _personal_values(SAMPLE / "data").items():
+        leaked = [v for v in values if v in text]
+        assert not leaked, f"{field} published: {leaked[:3]}"
+
+
+@pytest.mark.parametrize("field", ["reporter", "phone", "email"])
+def test_each_personal_field_can_be_published(tmp_path, field):
+    import shutil
+
+    from conftest import AS_OF, SAMPLE
+
+    from tidtam.config import load_config
+    from tidtam.paths import DEFAULT_CONFIG_DIR
+    from tidtam.pipeline import build_from_source
+
+    cfg = tmp_path / "config"
+    shutil.copytree(DEFAULT_CONFIG_DIR, cfg)
+    settings = cfg / "settings.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace(
+        f"  {field}: false", f"  {field}: true"), encoding="utf-8")
+    site = tmp_path / "site"
+    build_from_source(SAMPLE / "data", load_config(cfg), site, AS_OF)
+    text = _site_text(site)
+    values = _personal_values(SAMPLE / "data")
+    assert any(v in text for v in values[field])              # this one is published
+    header = (site / "data" / "reports.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert field in header.split(",")
+    agency_pages = "\n".join(p.read_text(encoding="utf-8") for p in (site / "agencies").glob("*"))
+    assert any(v in agency_pages for v in values[field])      # shown with the latest report
+    for other in {"reporter", "phone", "email"} - {field}:    # the others stay hidden
+        assert not any(v in text for v in values[other]), other
