@@ -26,13 +26,15 @@ from tidtam.transform.text import arabic_digits, cell_text, clean_text, is_blank
 
 TZ = ZoneInfo("Asia/Bangkok")
 AWKWARD = list(" \t\r\n\x0b\x0c\x1c\x85\u00a0\u2028\u3000\u200b\u200c\u200d\u2060\ufeff"
+               "\x00\x07\x1b\x7f\x9f\u200e\u202e\u2066"
                "\u00ad\u0e4d\u0e48\u0e49\u0e32\u0e33e\u0301,;\"/:.-0123456789๑๒๕๖")
 TEXT = st.text(alphabet=st.one_of(st.characters(), st.sampled_from(AWKWARD)), max_size=40)
 
 
 def reference_clean_text(value: str) -> str:
     text = unicodedata.normalize("NFC", value)
-    text = re.sub("[\u200b\u200c\u200d\u2060\ufeff\u00ad]", "", text)
+    text = re.sub("[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0e-\x1b\x7f-\x84"
+                  "\x86-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", text)
     text = re.sub("\u0e4d([\u0e48-\u0e4b]?)\u0e32", "\\1\u0e33", text)
     return re.sub(r"\s+", " ", text).strip()
 

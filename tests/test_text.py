@@ -14,6 +14,8 @@ DECOMPOSED_AM = "\u0e4d\u0e32"
     ("น\u0e4d\u0e49\u0e32ท่วม", "น\u0e49\u0e33ท่วม"),             # nikhahit, tone, sara aa
     ("ผล\tการ\nดำเนินการ\u00a0แล้ว", "ผล การ ดำเนินการ แล้ว"),     # any whitespace
     ("Cafe\u0301", "Café"),                                       # NFC
+    ("ก\x00ข\x7f\x9b", "กข"),                                      # control characters
+    ("\u202eเขตบางรัก\u202c\u200f", "เขตบางรัก"),                  # bidi overrides, marks
     ("", ""),
 ])
 def test_clean_text(raw, clean):
@@ -35,6 +37,12 @@ def test_arabic_digits(raw, out):
 ])
 def test_cell_text(value, text):
     assert cell_text(value) == text
+
+
+def test_raw_text_keeps_what_was_typed_but_control_characters():
+    from tidtam.transform.text import raw_text
+
+    assert raw_text(" เขต\u200bบาง\x00รัก\x1b ") == " เขต\u200bบางรัก "
 
 
 def test_match_key_ignores_spaces_dots_and_case():

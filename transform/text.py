@@ -9,11 +9,17 @@ from datetime import date, datetime
 
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 # Zero-width space/joiners, word joiner, BOM, soft hyphen: invisible, never meaningful.
-_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+# Also control characters that are not whitespace (NUL, DEL, C1) and bidirectional
+# overrides/marks (a right-to-left override can make a name display as another).
+_INVISIBLE_CHARS = ("\u200b\u200c\u200d\u2060\ufeff\u00ad"
+                    "\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f"
+                    "\u200e\u200f\u202a-\u202e\u2066-\u2069")
 _INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 # Sara am typed as nikhahit + sara aa, possibly with a tone mark between (น ํ ้ า).
 _SARA_AM = re.compile("\u0e4d([\u0e48-\u0e4b]?)\u0e32")
 _NEEDS_FIXING = re.compile(f"[{_INVISIBLE_CHARS}\u0e4d]")
+# Non-whitespace control characters: no screen or spreadsheet shows them (NUL ends C strings).
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
 _HYPHENS = re.compile("[\u2010-\u2015\u2212]")
 
 
@@ -63,7 +69,7 @@ def is_blank(value: object) -> bool:
         if not value:
             return True
         first = value[0]
-        if not first.isspace() and first not in _INVISIBLE_CHARS:
+        if not first.isspace() and not _INVISIBLE.match(first):
             return False
         return not clean_text(value)
     return not cell_text(value)
@@ -84,7 +90,7 @@ def raw_text(value: object) -> str:
                 f"{value.hour}:{value.minute:02d}:{value.second:02d}")
     if isinstance(value, date):  # a date cell, or a date-time cell at midnight
         return f"{value.day}/{value.month}/{value.year + 543}"
-    return str(value)
+    return _CONTROL.sub("", str(value))
 
 
 def match_key(text: str) -> str:
