@@ -63,11 +63,12 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame], stamp: datetime) -> bytes:
     for i, frame in enumerate(sheets.values(), start=1):
         parts[f"xl/worksheets/sheet{i}.xml"] = _sheet_xml(frame)
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as book:
+    # Level 1: a third of the time of the default level for a file about 40% larger.
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as book:
         for name, text in parts.items():
             entry = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             entry.compress_type = zipfile.ZIP_DEFLATED
-            book.writestr(entry, text.encode("utf-8"))
+            book.writestr(entry, text.encode("utf-8"), compresslevel=1)
     return out.getvalue()
 
 
@@ -93,8 +94,8 @@ def _column_cells(values: pd.Series) -> pd.Series:
         finite = values.notna()
         text = values.astype(object).map(lambda v: repr(v.item() if hasattr(v, "item") else v))
         return ("<c><v>" + text + "</v></c>").where(finite, "<c/>")
-    text = values.astype(object).map(lambda v: "" if v is None or (
-        not isinstance(v, str) and pd.isna(v)) else str(v)).astype(str)
+    # str() of each value, '' for a missing one (astype("string") maps None/NaN to <NA>).
+    text = values.astype("string").fillna("").astype(object)
     # Control characters go first, so none can hide a formula from neutralizing.
     text = text.str.replace(_ILLEGAL, "", regex=True)
     starts = text.str.startswith(FORMULA_START)
@@ -108,10 +109,9 @@ def _column_cells(values: pd.Series) -> pd.Series:
 def _sheet_xml(frame: pd.DataFrame) -> str:
     header = "".join(f'<c t="inlineStr"><is><t>{_xml(str(c))}</t></is></c>'
                      for c in frame.columns)
-    rows = pd.Series("<row>", index=frame.index, dtype=object)
-    for col in frame.columns:
-        rows = rows + _column_cells(frame[col])
-    body = "".join((rows + "</row>").tolist()) if len(frame) else ""
+    # Each row joined once (adding column after column copied every row a dozen times).
+    columns = [_column_cells(frame[col]).tolist() for col in frame.columns]
+    body = "".join(f"<row>{''.join(cells)}</row>" for cells in zip(*columns, strict=True))
     return (_SHEET_HEAD + f"<sheetData><row>{header}</row>{body}</sheetData></worksheet>")
 
 

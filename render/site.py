@@ -92,11 +92,15 @@ def write_site(data: Dataset, kpis: dict, staged: Path, previous: Path, old: dic
         path.write_bytes(make())
         outcome[rel] = "rendered"
 
-    for rel, content in data_files(data, kpis).items():
+    files = data_files(data, kpis)
+    for rel, content in files.items():
         put(rel, inc.bytes_hash(content), lambda c=content: c)
-    sheets = xlsx_sheets(data)
-    put(XLSX_FILE, inc.bytes_hash(b"".join(csv_bytes(f) for f in sheets.values())),
-        lambda: xlsx_bytes(sheets, datetime.combine(data.as_of, time())))
+    # The workbook holds the same four tables as the CSV files (and the as-of date): their
+    # bytes already say whether it changed, without rendering every sheet again.
+    workbook_inputs = [files[f"data/{n}.csv"] for n in ("assignments", "directives", "reports",
+                                                        "rejected")]
+    put(XLSX_FILE, inc.bytes_hash(b"".join(workbook_inputs) + data.as_of.isoformat().encode()),
+        lambda: xlsx_bytes(xlsx_sheets(data), datetime.combine(data.as_of, time())))
     for rel, content in static_files().items():
         put(rel, inc.bytes_hash(content), lambda c=content: c)
 
@@ -189,11 +193,32 @@ def _iso(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in out.columns:
         if isinstance(out[col].dtype, pd.DatetimeTZDtype):
-            out[col] = out[col].map(lambda v: v.isoformat() if pd.notna(v) else "")
+            out[col] = _iso_stamps(out[col])
         elif out[col].dtype == object and out[col].map(
                 lambda v: hasattr(v, "isoformat")).any():
             out[col] = out[col].map(lambda v: v.isoformat() if hasattr(v, "isoformat") else "")
     return out
+
+
+def _iso_stamps(stamps: pd.Series) -> pd.Series:
+    """``Timestamp.isoformat()`` of each aware time, computed column-wise (a million
+    ``isoformat`` calls took seconds); '' for none."""
+    present = stamps.notna()
+    if not present.any():
+        return pd.Series("", index=stamps.index, dtype=object)
+    if (stamps[present].dt.microsecond != 0).any() or (stamps[present].dt.nanosecond != 0).any():
+        return stamps.map(lambda v: v.isoformat() if pd.notna(v) else "")
+    local = stamps.dt.tz_localize(None)
+    offset = (local - stamps.dt.tz_convert("UTC").dt.tz_localize(None)).dt.total_seconds()
+    zones = {o: _zone(o) for o in offset.dropna().unique()}  # a handful at most
+    text = local.astype(str).str.replace(" ", "T", regex=False) + offset.map(zones)
+    return text.where(present, "").astype(object)
+
+
+def _zone(seconds: float) -> str:
+    minutes = int(seconds // 60)
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 class Assets:
