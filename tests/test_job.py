@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -325,3 +326,15 @@ def test_cli_history_before_any_sync(project):
 
     assert result.exit_code == 1
     assert "no history yet at " in result.stderr
+
+
+def test_a_second_sync_renders_only_what_changed(project):
+    project.sync()
+    project.lines.clear()
+    project.sync()
+    render = next(line for line in project.lines if " render: " in line)
+    # Same data: pages are carried over from the published site; only the trend page (one
+    # more run in the history) and the manifest are written anew.
+    rendered, kept = (int(n) for n in re.search(r"\((\d+) rendered, (\d+) unchanged\)",
+                                                render).groups())
+    assert rendered <= 2 and kept >= 100, render

@@ -174,7 +174,9 @@ class _Job:
         # Build from what was saved, so a snapshot always rebuilds to the same site.
         self.stage, t = "build", time.perf_counter()
         sheets = read_snapshot(snapshot).sheets()
-        built = build(sheets, self.config, site, self.options.as_of, log=self.log)
+        # The last published site is the previous build: unchanged pages are carried over.
+        built = build(sheets, self.config, site, self.options.as_of, log=self.log,
+                      previous=self.out_dir)
         self.log(f"build: {len(built.files)} files ({_secs(t)})")
 
         self.stage, t = "record", time.perf_counter()

@@ -49,16 +49,20 @@ def today(config) -> date:
 
 
 def build(sheets: dict[str, RawSheet], config, out_dir: Path, as_of: date | None = None,
-          log: Log | None = None) -> BuildResult:
-    """Normalize ``sheets``, compute the KPIs and write the site into ``out_dir``."""
+          log: Log | None = None, previous: Path | None = None) -> BuildResult:
+    """Normalize ``sheets``, compute the KPIs and write the site into ``out_dir``.
+
+    Pages whose inputs did not change are carried over from ``previous`` (default:
+    ``out_dir`` itself), so a rebuild renders only what changed.
+    """
     log = log or (lambda _msg: None)
     as_of = as_of or today(config)
     with gc_paused():
-        return _build(sheets, config, out_dir, as_of, log)
+        return _build(sheets, config, out_dir, as_of, log, previous)
 
 
 def _build(sheets: dict[str, RawSheet], config, out_dir: Path, as_of: date,
-           log: Log) -> BuildResult:
+           log: Log, previous: Path | None) -> BuildResult:
     started = time.perf_counter()
     data = normalize(sheets, config, as_of)
     kpis = compute_kpis(data)
@@ -67,8 +71,10 @@ def _build(sheets: dict[str, RawSheet], config, out_dir: Path, as_of: date,
         f"{q['rejected']} quarantined, {q['blank']} blank; {kpis['directives']} directives, "
         f"{kpis['assignments_total']} assignments ({_secs(started)})")
     started = time.perf_counter()
-    files = render_site(data, kpis, Path(out_dir))
-    log(f"render: {len(files)} files -> {out_dir} ({_secs(started)})")
+    files = render_site(data, kpis, Path(out_dir), previous=previous)
+    kept = sum(1 for how in files.values() if how == "kept")
+    log(f"render: {len(files)} files ({len(files) - kept} rendered, {kept} unchanged) -> "
+        f"{out_dir} ({_secs(started)})")
     return BuildResult(kpis=kpis, dataset=data, out_dir=Path(out_dir), files=sorted(files))
 
 
