@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -361,3 +362,14 @@ def test_build_pdf_writes_the_summary(browser, tmp_path):
     assert pdf.startswith(b"%PDF-")
     assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") >= 2  # several A4 pages
     assert (out / "tidtam-summary.pdf").stat().st_mode & 0o044 == 0o044  # readable on a web root
+    # The Thai text itself, as poppler extracts it (sara am, tone marks, B.E. date intact).
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        if os.environ.get("CI"):
+            pytest.fail("pdftotext (poppler-utils) is missing; .ci/run must install it")
+        pytest.skip("pdftotext (apt-get install poppler-utils) checks the PDF's Thai text")
+    text = subprocess.run([pdftotext, "-l", "1", str(out / "tidtam-summary.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    for expected in ("สรุปสำหรับผู้บริหาร", "ข้อมูล ณ วันที่ 31 ก.ค. 2567", "ตัวชี้วัดความสำเร็จ",
+                     "ร้อยละความพึงพอใจของผู้ใช้นวัตกรรม"):
+        assert expected in text, expected
