@@ -223,19 +223,23 @@ def overview_data(facts: SiteFacts) -> dict:
     }
 
 
+def _kpi_inputs(facts: SiteFacts, kpis: dict) -> dict:
+    """The KPI cards' inputs, shared by the overview and the executive summary."""
+    targets = facts.data.config.settings.targets
+    return {"kpis": kpis,
+            "targets": {"reporting_rate_pct": targets.reporting_rate_pct,
+                        "satisfaction_pct": targets.satisfaction_pct},
+            "statuses": statuses(facts.labels),
+            "counts": V.count_record(kpis["assignments_by_status"])}
+
+
 def overview_page(facts: SiteFacts, kpis: dict,
                   chart_maker: Callable[[dict], dict] | None = None) -> Page:
-    data = facts.data
     compact = overview_data(facts)
     charts_in = {k: v for k, v in chart_inputs(facts).items() if k in ("type", "factor")}
-    targets = data.config.settings.targets
     inputs = {
         **facts.common("index"),
-        "kpis": kpis,
-        "targets": {"reporting_rate_pct": targets.reporting_rate_pct,
-                    "satisfaction_pct": targets.satisfaction_pct},
-        "statuses": statuses(facts.labels),
-        "counts": V.count_record(kpis["assignments_by_status"]),
+        **_kpi_inputs(facts, kpis),
         "dims": {k: compact[k] for k in ("fy", "round", "source", "inspector", "group", "type",
                                           "factor")},
         "quality": [{"source": role, "label": SOURCE_LABELS[role], **q}
@@ -271,16 +275,11 @@ def chart_inputs(facts: SiteFacts) -> dict:
 def summary_page(facts: SiteFacts, kpis: dict, chart_maker: Callable[[dict], dict]) -> Page:
     data = facts.data
     a = data.assignments
-    targets = data.config.settings.targets
     charts_in = chart_inputs(facts)
     follow = V.followup(a, data.register.directives)[:10]
     inputs = {
         **facts.common("summary"),
-        "kpis": kpis,
-        "targets": {"reporting_rate_pct": targets.reporting_rate_pct,
-                    "satisfaction_pct": targets.satisfaction_pct},
-        "statuses": statuses(facts.labels),
-        "counts": V.count_record(kpis["assignments_by_status"]),
+        **_kpi_inputs(facts, kpis),
         "groups": V.group_rows(a),
         "followup": [{"agency": r["agency"], "path": agency_path(r["agency"]),
                       "missing": r["missing"], "max_days_overdue": r["max_days_overdue"]}
