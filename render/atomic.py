@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
+import errno
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
-_RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+_UNSUPPORTED = {errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV}
 
 
 def write_bytes(path: Path, data: bytes) -> None:
@@ -34,36 +36,49 @@ def staging_dir(target: Path) -> Path:
     return Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.new-"))
 
 
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically swap two paths with renameat2(RENAME_EXCHANGE); False if unsupported."""
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step; False when the OS or filesystem cannot."""
+    if not sys.platform.startswith("linux"):
         return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    fn = getattr(libc, "renameat2", None)
-    if fn is None:
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):  # glibc < 2.28 or another libc
         return False
-    rc = fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
-    return rc == 0
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p]
+    renameat2.argtypes += [ctypes.c_uint]
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in _UNSUPPORTED:
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def swap_in(incoming: Path, target: Path) -> None:
+    """Make ``incoming`` the new ``target``; after an exchange ``incoming`` holds the old one.
+
+    On Linux filesystems that support renameat2 the exchange is one atomic step: a reader
+    sees the whole old folder or the whole new one. Elsewhere (NFS, SMB, macOS) the old
+    folder is renamed aside (``.NAME.previous-PID``) and the new one renamed in; if that
+    second rename fails the old folder is put back, and an interrupted run's leftover is
+    restored by the next publish.
+    """
+    if not target.exists() and not target.is_symlink():
+        os.rename(incoming, target)
+        return
+    if exchange(incoming, target):
+        return
+    previous = target.parent / f".{target.name}.previous-{os.getpid()}"
+    os.rename(target, previous)
+    try:
+        os.rename(incoming, target)
+    except BaseException:
+        os.rename(previous, target)
+        raise
+    shutil.rmtree(previous, ignore_errors=True)
 
 
 def swap_dir(staged: Path, target: Path) -> None:
-    """Make ``staged`` the new ``target``; the old one is removed afterwards.
-
-    On Linux filesystems that support renameat2 the exchange is one atomic step: a reader
-    sees the whole old folder or the whole new one. Elsewhere the old folder is renamed
-    aside and the new one renamed in (two renames; the window has no folder at all, but
-    never a partial one).
-    """
-    if target.is_symlink() or target.is_file():
-        raise OSError(f"{target} is not a folder")
-    if target.exists():
-        if _exchange(staged, target):
-            shutil.rmtree(staged, ignore_errors=True)
-            return
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        os.rename(target, old)
-        os.rename(staged, target)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.rename(staged, target)
+    """Swap a freshly built folder in for ``target`` and remove what it replaced."""
+    swap_in(staged, target)
+    shutil.rmtree(staged, ignore_errors=True)  # after an exchange: the old folder

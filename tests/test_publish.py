@@ -12,7 +12,9 @@ from fixtures.google.fake_google import SA_EMAIL, FakeDriveHttp, error_body, wri
 
 from tidtam import publish
 from tidtam.errors import PublishError
-from tidtam.publish import exchange, publish_drive, publish_folder
+from tidtam.publish import publish_drive, publish_folder
+from tidtam.render import atomic
+from tidtam.render.atomic import exchange
 from tidtam.sync.retry import RetryPolicy
 from tidtam.sync.sheets import load_service_account
 
@@ -40,7 +42,7 @@ def tree(folder: Path) -> dict[str, str]:
 def swap(request, monkeypatch):
     """Run each folder test with the atomic exchange and with the fallback."""
     if request.param == "two-renames":
-        monkeypatch.setattr(publish, "exchange", lambda a, b: False)
+        monkeypatch.setattr(atomic, "exchange", lambda a, b: False)
     return request.param
 
 
@@ -86,7 +88,7 @@ def test_interrupted_copy_leaves_the_old_site_whole(tmp_path, published, monkeyp
 
 def test_a_failed_swap_puts_the_old_site_back(tmp_path, published, monkeypatch):
     before = tree(published)
-    monkeypatch.setattr(publish, "exchange", lambda a, b: False)
+    monkeypatch.setattr(atomic, "exchange", lambda a, b: False)
     real_rename = os.rename
 
     def refuse_second(src, dst):

@@ -12,44 +12,19 @@ by the next publish.
 
 from __future__ import annotations
 
-import ctypes
-import errno
 import json
 import logging
 import os
 import shutil
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tidtam.errors import PublishError
+from tidtam.render.atomic import swap_in
 
 log = logging.getLogger("tidtam.publish")
-
-_AT_FDCWD = -100
-_RENAME_EXCHANGE = 2
-_UNSUPPORTED = {errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV}
-
-
-def exchange(a: Path, b: Path) -> bool:
-    """Swap two paths in one atomic step; False when the OS or filesystem cannot."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
-    except (AttributeError, OSError):  # glibc < 2.28 or another libc
-        return False
-    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p]
-    renameat2.argtypes += [ctypes.c_uint]
-    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
-        return True
-    code = ctypes.get_errno()
-    if code in _UNSUPPORTED:
-        return False
-    raise OSError(code, os.strerror(code), str(b))
-
 
 def _copy_site(site: Path, incoming: Path) -> None:
     """Copy the site and flush it to disk before it can be swapped in."""
@@ -87,7 +62,7 @@ def publish_folder(site: Path, target: Path) -> Path:
         shutil.rmtree(incoming, ignore_errors=True)
         try:
             _copy_site(site, incoming)
-            _swap_in(incoming, target)
+            swap_in(incoming, target)
         finally:
             shutil.rmtree(incoming, ignore_errors=True)  # after a swap: the old site
     except OSError as exc:
@@ -96,22 +71,6 @@ def publish_folder(site: Path, target: Path) -> Path:
             "unchanged: check free space and write permission"
         ) from None
     return target
-
-
-def _swap_in(incoming: Path, target: Path) -> None:
-    if not target.exists() and not target.is_symlink():
-        os.rename(incoming, target)
-        return
-    if exchange(incoming, target):
-        return
-    previous = target.parent / f".{target.name}.previous-{os.getpid()}"
-    os.rename(target, previous)
-    try:
-        os.rename(incoming, target)
-    except BaseException:
-        os.rename(previous, target)
-        raise
-    shutil.rmtree(previous, ignore_errors=True)
 
 
 # -- Google Drive ---------------------------------------------------------------------
