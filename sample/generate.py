@@ -162,11 +162,11 @@ LAST = [("ใจดี", "jaidee"), ("มั่นคง", "mankong"), ("แส�
 
 def make_reporter() -> tuple[str, str, str]:
     f, fr = rng.choice(FIRST)
-    l, lr = rng.choice(LAST)
+    last, lr = rng.choice(LAST)
     title = "นาย" if fr in {"somchai", "weerapong", "nattawut", "anucha", "theerawat",
                             "suriya", "ekkachai", "chaiwat", "sakchai", "panuwat"} \
         else rng.choice(["นาง", "นางสาว"])
-    name = f"{title}{f} {l}"
+    name = f"{title}{f} {last}"
     email = f"{fr}.{lr[:3]}@bangkok.go.th"
     phone = f"08{rng.randint(0, 9)}-{rng.randint(0, 999):03d}-{rng.randint(0, 9999):04d}"
     return name, email, phone
@@ -449,7 +449,7 @@ for asg in ASSIGNMENTS:
     times = sorted(rand_ts(START[rnd], END) for _ in range(n))
     if n >= 2 and rng.random() < 0.15:  # a quick resubmission to correct the previous one
         times[-1] = shift_ts(times[-2], times[-1])
-    for t, st in zip(times, seq):
+    for t, st in zip(times, seq, strict=True):
         r = base_row(code, agency, st, t)
         r["asg"] = asg
         rows.append(r)
@@ -457,7 +457,7 @@ for asg in ASSIGNMENTS:
 
 # Hostile-looking but legitimate free text.
 hostile_rows = rng.sample(rows, len(HOSTILE))
-for r, txt in zip(hostile_rows, HOSTILE):
+for r, txt in zip(hostile_rows, HOSTILE, strict=True):
     r["result"] = txt
     r["kind"] = "hostile"
 
@@ -590,7 +590,7 @@ COMMENTS = ["ควรเพิ่มการแจ้งเตือนเม�
 LABEL_OF = {v: k for k, v in SCALE.items()}
 sat = []
 s_used = set()
-for i in range(96 + 2):
+for _ in range(96 + 2):
     while True:
         t = datetime(2024, 5, 1, 8) + timedelta(seconds=rng.randint(0, 86 * 86400))
         if 7 <= t.hour <= 20 and t not in s_used:
