@@ -43,8 +43,12 @@ def inputs_hash(print_: str, template: str, inputs: dict) -> str:
     return hashlib.sha256(f"{print_}\0{template}\0{text}".encode()).hexdigest()
 
 
-def bytes_hash(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()
+def bytes_hash(*contents: bytes) -> str:
+    """SHA-256 of the contents one after another (without joining them in memory)."""
+    digest = hashlib.sha256()
+    for content in contents:
+        digest.update(content)
+    return digest.hexdigest()
 
 
 def read_manifest(site: Path | None) -> dict[str, str]:

@@ -99,7 +99,7 @@ def write_site(data: Dataset, kpis: dict, staged: Path, previous: Path, old: dic
     # bytes already say whether it changed, without rendering every sheet again.
     workbook_inputs = [files[f"data/{n}.csv"] for n in ("assignments", "directives", "reports",
                                                         "rejected")]
-    put(XLSX_FILE, inc.bytes_hash(b"".join(workbook_inputs) + data.as_of.isoformat().encode()),
+    put(XLSX_FILE, inc.bytes_hash(*workbook_inputs, data.as_of.isoformat().encode()),
         lambda: xlsx_bytes(xlsx_sheets(data), datetime.combine(data.as_of, time())))
     for rel, content in static_files().items():
         put(rel, inc.bytes_hash(content), lambda c=content: c)
