@@ -19,6 +19,7 @@ import argparse
 import gc
 import gzip
 import json
+import shutil
 import os
 import re
 import shlex
@@ -149,6 +150,8 @@ def bench_size(name: str, reports: int, out: Path, log, tidtam: list[str]) -> Re
     log(f"[{name}] read floor (pandas read_csv, dtype=str): {result.floor:.2f}s")
     log(f"[{name}] tidtam build ...")
     site = case / "site"
+    # A full build: no earlier site to carry unchanged pages over from.
+    shutil.rmtree(site, ignore_errors=True)
     result.wall, result.rss, result.stages, result.returncode, output = \
         run_build(case, site, log, tidtam)
     if result.returncode:
