@@ -19,10 +19,10 @@ import argparse
 import gc
 import gzip
 import json
-import shutil
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import time
