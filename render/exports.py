@@ -128,10 +128,6 @@ def _sheet_chunks(frame: pd.DataFrame) -> Iterator[str]:
     yield "</sheetData></worksheet>"
 
 
-def _sheet_xml(frame: pd.DataFrame) -> str:
-    """A whole worksheet's XML (small sheets, tests)."""
-    return "".join(_sheet_chunks(frame))
-
 
 def _content_types(n: int) -> str:
     sheets = "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'

@@ -17,8 +17,6 @@ STATUS_COLORS = {
     "cannot": "#BB5566",
     "not_reported": "#DDDDDD",
 }
-STATUS_TEXT_COLORS = {"done": "#FFFFFF", "in_progress": "#000000", "cannot": "#FFFFFF",
-                      "not_reported": "#000000"}
 STATUS_ORDER = ["done", "in_progress", "cannot", "not_reported"]
 # Column headers where the full label does not fit (the full label is in the legend).
 STATUS_SHORT = {"done": "ดำเนินการแล้ว", "in_progress": "อยู่ระหว่างดำเนินการ",
@@ -63,10 +61,6 @@ def make_status_label(taxonomy):
     return status_label
 
 
-def status_color(key: str) -> str:
-    return STATUS_COLORS.get(key, "#777777")
-
-
 def register(env, taxonomy) -> None:
     """Install every filter on a Jinja environment."""
     env.filters.update(
@@ -75,5 +69,4 @@ def register(env, taxonomy) -> None:
         percent=percent,
         number=number,
         status_label=make_status_label(taxonomy),
-        status_color=status_color,
     )

@@ -17,7 +17,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from tidtam.errors import ConfigError
 from tidtam.paths import DEFAULT_CONFIG_DIR
 
-FILES = ("taxonomy.yaml", "agencies.yaml", "form.yaml", "settings.yaml")
 STATUS_KEYS = ("done", "in_progress", "cannot", "not_reported")
 
 

@@ -74,7 +74,6 @@ def publish_folder(site: Path, target: Path) -> Path:
 
 
 # -- Google Drive ---------------------------------------------------------------------
-FOLDER_MIME = "application/vnd.google-apps.folder"
 
 
 @dataclass(frozen=True)

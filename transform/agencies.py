@@ -26,7 +26,6 @@ class AgencyDirectory:
 
     def __init__(self, agencies: Iterable):
         self.agencies = list(agencies)
-        self.by_name = {a.name: a for a in self.agencies}
         self._by_key: dict[str, str] = {}
         self._suggested: dict[str, str | None] = {}
         self._group_keys: list[tuple[str, str]] | None = None
