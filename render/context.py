@@ -10,6 +10,7 @@ per entity, so a site with tens of thousands of directives renders in seconds.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -138,6 +139,11 @@ class SiteFacts:
             fiscal_years=sorted({int(y) for y in directives["fiscal_year"].dropna()}),
         )
 
+    @functools.cached_property
+    def chart_inputs(self) -> dict:
+        """The charts' status counts, shared by the overview and the summary."""
+        return _chart_inputs(self)
+
     def common(self, nav: str) -> dict:
         site = self.data.config.settings.site
         return {"site": {"title": site.title, "organization": site.organization},
@@ -236,7 +242,7 @@ def _kpi_inputs(facts: SiteFacts, kpis: dict) -> dict:
 def overview_page(facts: SiteFacts, kpis: dict,
                   chart_maker: Callable[[dict], dict] | None = None) -> Page:
     compact = overview_data(facts)
-    charts_in = {k: v for k, v in chart_inputs(facts).items() if k in ("type", "factor")}
+    charts_in = {k: v for k, v in facts.chart_inputs.items() if k in ("type", "factor")}
     inputs = {
         **facts.common("index"),
         **_kpi_inputs(facts, kpis),
@@ -255,7 +261,7 @@ def overview_page(facts: SiteFacts, kpis: dict,
 # -- executive summary ------------------------------------------------------------------
 
 
-def chart_inputs(facts: SiteFacts) -> dict:
+def _chart_inputs(facts: SiteFacts) -> dict:
     """Status counts by type, factor and district group, for the altair charts."""
     a = facts.data.assignments
     by_type = V.status_counts_by(a, "type_code") if len(a) else pd.DataFrame()
@@ -275,7 +281,7 @@ def chart_inputs(facts: SiteFacts) -> dict:
 def summary_page(facts: SiteFacts, kpis: dict, chart_maker: Callable[[dict], dict]) -> Page:
     data = facts.data
     a = data.assignments
-    charts_in = chart_inputs(facts)
+    charts_in = facts.chart_inputs
     follow = V.followup(a, data.register.directives)[:10]
     inputs = {
         **facts.common("summary"),

@@ -101,12 +101,12 @@ def write_site(data: Dataset, kpis: dict, staged: Path, previous: Path, old: dic
                                                         "rejected")]
     put(XLSX_FILE, inc.bytes_hash(*workbook_inputs, data.as_of.isoformat().encode()),
         lambda: xlsx_bytes(xlsx_sheets(data), datetime.combine(data.as_of, time())))
-    for rel, content in static_files().items():
+    assets = Assets()
+    for rel, content in static_files(assets).items():
         put(rel, inc.bytes_hash(content), lambda c=content: c)
 
     env = environment(data.config.taxonomy)
     fingerprint = inc.fingerprint()
-    assets = Assets()
     every = pages(data, kpis, trend)
     for page in every:
         digest = inc.inputs_hash(fingerprint, page.template, page.inputs)
@@ -225,12 +225,8 @@ class Assets:
     """The stylesheet (with the Sarabun faces) and the script, read once per build."""
 
     def __init__(self) -> None:
-        self.site_css = (STATIC_DIR / "site.css").read_text(encoding="utf-8")
+        self.css = font_faces() + (STATIC_DIR / "site.css").read_text(encoding="utf-8")
         self.js = (STATIC_DIR / "app.js").read_text(encoding="utf-8")
-
-    @property
-    def css(self) -> str:
-        return font_faces() + self.site_css
 
 
 def font_faces() -> str:
@@ -251,9 +247,8 @@ def font_faces() -> str:
     return "".join(rules)
 
 
-def static_files() -> dict[str, bytes]:
+def static_files(assets: Assets) -> dict[str, bytes]:
     """static/: the stylesheet (fonts inside), the script and the fonts' licence."""
-    assets = Assets()
     return {"static/tidtam.css": assets.css.encode("utf-8"),
             "static/app.js": assets.js.encode("utf-8"),
             "static/fonts/OFL.txt": (STATIC_DIR / "fonts" / "OFL.txt").read_bytes()}
