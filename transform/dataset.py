@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
@@ -32,7 +33,7 @@ class Dataset:
     satisfaction: Satisfaction | None
     assignments: pd.DataFrame
 
-    @property
+    @functools.cached_property
     def rejected(self) -> pd.DataFrame:
         """Every quarantined row of every sheet (source, row, reason, ..., cells)."""
         parts = [self.register.rejected, self.reports.rejected]
