@@ -8,6 +8,7 @@ import zipfile
 from collections.abc import Iterator
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
 
 # A cell starting with one of these is a formula to Excel/Sheets (OWASP CSV injection);
@@ -26,9 +27,22 @@ def neutralize_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy with every text cell neutralized (numbers and dates are left alone)."""
     out = frame.copy()
     for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+        if out[col].dtype == object:
             out[col] = out[col].map(neutralize)
+        elif pd.api.types.is_string_dtype(out[col]):  # only text: each distinct value once
+            out[col] = per_distinct(out[col], neutralize)
     return out
+
+
+def per_distinct(values: pd.Series, fn) -> pd.Series:
+    """``values.map(fn)`` computed once per distinct value (missing values stay missing).
+
+    For text columns only: ``factorize`` would merge ``1``, ``1.0`` and ``True`` in a
+    mixed object column.
+    """
+    codes, uniques = pd.factorize(values)
+    mapped = np.array([*map(fn, uniques.tolist()), np.nan], dtype=object)  # code -1: missing
+    return pd.Series(mapped[codes], index=values.index, dtype=object)
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -102,6 +116,13 @@ def _column_cells(values: pd.Series) -> pd.Series:
         return ("<c><v>" + text + "</v></c>").where(finite, "<c/>")
     # str() of each value, '' for a missing one (astype("string") maps None/NaN to <NA>).
     text = values.astype("string").fillna("").astype(object)
+    # Each distinct text is formatted once: statuses, agencies and codes repeat in every row.
+    codes, uniques = pd.factorize(text)  # no missing values left: every code is >= 0
+    cells = _text_cells(pd.Series(uniques, dtype=object)).to_numpy(dtype=object)
+    return pd.Series(cells[codes], index=values.index, dtype=object)
+
+
+def _text_cells(text: pd.Series) -> pd.Series:
     # Control characters go first, so none can hide a formula from neutralizing.
     text = text.str.replace(_ILLEGAL, "", regex=True)
     starts = text.str.startswith(FORMULA_START)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 
 import pandas as pd
@@ -25,13 +26,20 @@ STATUS_SHORT = {"done": "ดำเนินการแล้ว", "in_progress"
 
 def thai_date(value: object, with_time: bool = False) -> str:
     """Buddhist-era date with a Thai month abbreviation: ``5 ม.ค. 2567``."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return "-"
     if isinstance(value, str):
-        value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+        return _thai_date_text(value, with_time)
+    if value is None or pd.isna(value):
+        return "-"
     if isinstance(value, pd.Timestamp):
         value = value.to_pydatetime()
     return _thai_date(value, with_time)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _thai_date_text(value: str, with_time: bool) -> str:
+    """:func:`thai_date` of ISO text; pages repeat the same dates thousands of times."""
+    parsed = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+    return _thai_date(parsed, with_time)
 
 
 def thai_datetime(value: object) -> str:

@@ -21,7 +21,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from tidtam.errors import TidtamError
 from tidtam.paths import STATIC_DIR, TEMPLATES_DIR
-from tidtam.render import atomic, filters
+from tidtam.render import atomic, filters, parallel
 from tidtam.render import context as C
 from tidtam.render import incremental as inc
 from tidtam.render.charts import summary_charts, trend_chart
@@ -40,9 +40,27 @@ _LATIN_RANGE = ("U+0000-00FF, U+0131, U+0152-0153, U+02BB-02BC, U+02C6, U+02DA, 
 TrendPoints = list[tuple[str, str, dict]]
 
 
+class _Environment(Environment):
+    """Jinja whose ``a.b`` looks in a dict's keys first.
+
+    Page inputs are plain dicts; Jinja's ``getattr`` first asks for a Python attribute
+    and only then for the key, so every ``row.status`` raised and caught an
+    AttributeError (a million times at 100k reports: seconds of the render). A key that
+    shadows a dict method (``items``) is therefore read with ``row["items"]``.
+    """
+
+    def getattr(self, obj, attribute):
+        if type(obj) is dict:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
 def environment(taxonomy) -> Environment:
     """Jinja with autoescape on for every template: typed text is never markup."""
-    env = Environment(
+    env = _Environment(
         loader=FileSystemLoader(str(TEMPLATES_DIR)),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
@@ -78,46 +96,94 @@ def render_site(data: Dataset, kpis: dict, out_dir: Path, previous: Path | None 
 
 def write_site(data: Dataset, kpis: dict, staged: Path, previous: Path, old: dict[str, str],
                trend: TrendPoints | None) -> dict[str, str]:
-    """Write every file of the site into ``staged``, carrying unchanged ones over."""
-    outcome: dict[str, str] = {}
-    hashes: dict[str, str] = {}
+    """Write every file of the site into ``staged``, carrying unchanged ones over.
 
-    def put(rel: str, digest: str, make: Callable[[], bytes]) -> None:
-        hashes[rel] = digest
-        if old.get(rel) == digest and inc.carry_over(previous, rel, staged):
-            outcome[rel] = "kept"
-            return
-        path = staged / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(make())
-        outcome[rel] = "rendered"
-
-    files = data_files(data, kpis)
-    for rel, content in files.items():
-        put(rel, inc.bytes_hash(content), lambda c=content: c)
-    # The workbook holds the same four tables as the CSV files (and the as-of date): their
-    # bytes already say whether it changed, without rendering every sheet again.
-    workbook_inputs = [files[f"data/{n}.csv"] for n in ("assignments", "directives", "reports",
-                                                        "rejected")]
-    put(XLSX_FILE, inc.bytes_hash(*workbook_inputs, data.as_of.isoformat().encode()),
-        lambda: xlsx_bytes(xlsx_sheets(data), datetime.combine(data.as_of, time())))
-    assets = Assets()
-    for rel, content in static_files(assets).items():
-        put(rel, inc.bytes_hash(content), lambda c=content: c)
-
-    env = environment(data.config.taxonomy)
-    fingerprint = inc.fingerprint()
-    every = pages(data, kpis, trend)
-    for page in every:
-        digest = inc.inputs_hash(fingerprint, page.template, page.inputs)
-        put(page.path, digest, lambda p=page: render_page(env, p, assets))
-    overview = next(p for p in every if p.path == "index.html")
-    standalone = C.Page(OVERVIEW_FILE, "index.html", overview.inputs, extras=overview.extras)
-    put(OVERVIEW_FILE, inc.inputs_hash(fingerprint, "standalone", standalone.inputs),
-        lambda: render_page(env, standalone, assets, inline=True))
+    The work is split in two halves of similar cost, one in a forked second process
+    (``render/parallel.py``): the data files, workbook and directive-level pages there;
+    the overview, charts and agency pages here.
+    """
+    facts = C.SiteFacts.of(data)
+    render = _Render(data, kpis, facts, staged, previous, old, trend)
+    (tables, tables_out), (pages_, pages_out) = parallel.run_beside(
+        lambda: render.run(render.tables_half), lambda: render.run(render.pages_half))
+    hashes = {**tables, **pages_}
+    outcome = {**tables_out, **pages_out}
     (staged / inc.MANIFEST).write_bytes(inc.manifest_bytes(hashes))
     outcome[inc.MANIFEST] = "rendered"
     return outcome
+
+
+class _Render:
+    """One half of a build's files: each is carried over when its hash is unchanged."""
+
+    def __init__(self, data: Dataset, kpis: dict, facts: C.SiteFacts, staged: Path,
+                 previous: Path, old: dict[str, str], trend: TrendPoints | None = None):
+        self.data, self.kpis, self.facts, self.trend = data, kpis, facts, trend
+        self.staged, self.previous, self.old = staged, previous, old
+        self.assets = Assets()
+        self.env = environment(data.config.taxonomy)
+        self.fingerprint = inc.fingerprint()
+        self.hashes: dict[str, str] = {}
+        self.outcome: dict[str, str] = {}
+
+    def run(self, half: Callable[[], None]) -> tuple[dict[str, str], dict[str, str]]:
+        """Write one half; returns that half's ``(hashes, outcome)``."""
+        self.hashes, self.outcome = {}, {}
+        half()
+        return self.hashes, self.outcome
+
+    def put(self, rel: str, digest: str, make: Callable[[], bytes]) -> None:
+        self.hashes[rel] = digest
+        if self.old.get(rel) == digest and inc.carry_over(self.previous, rel, self.staged):
+            self.outcome[rel] = "kept"
+            return
+        path = self.staged / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(make())
+        self.outcome[rel] = "rendered"
+
+    def put_page(self, page: C.Page) -> None:
+        digest = inc.inputs_hash(self.fingerprint, page.template, page.inputs)
+        self.put(page.path, digest, lambda: render_page(self.env, page, self.assets))
+
+    def tables_half(self) -> None:
+        """Data files, the workbook, static files, and the directive-level pages."""
+        data, facts = self.data, self.facts
+        files = data_files(data, self.kpis)
+        for rel, content in files.items():
+            self.put(rel, inc.bytes_hash(content), lambda c=content: c)
+        # The workbook holds the same four tables as the CSV files (and the as-of date):
+        # their bytes already say whether it changed, without rendering every sheet again.
+        workbook_inputs = [files[f"data/{n}.csv"] for n in ("assignments", "directives",
+                                                            "reports", "rejected")]
+        del files
+        self.put(XLSX_FILE, inc.bytes_hash(*workbook_inputs, data.as_of.isoformat().encode()),
+                 lambda: xlsx_bytes(xlsx_sheets(data), datetime.combine(data.as_of, time())))
+        del workbook_inputs
+        for rel, content in static_files(self.assets).items():
+            self.put(rel, inc.bytes_hash(content), lambda c=content: c)
+        for page in [C.followup_page(facts), C.quality_page(facts, self.kpis),
+                     C.matrix_page(facts), *C.inspector_pages(facts)]:
+            self.put_page(page)
+        for page in C.directive_pages(facts):
+            self.put_page(page)
+
+    def pages_half(self) -> None:
+        """The overview (also as one self-contained file), summary, charts, agency pages."""
+        facts, kpis, labels = self.facts, self.kpis, self.facts.labels
+        overview = C.overview_page(facts, kpis, lambda inputs: summary_charts(inputs, labels))
+        self.put_page(overview)
+        standalone = C.Page(OVERVIEW_FILE, "index.html", overview.inputs,
+                            extras=overview.extras)
+        self.put(OVERVIEW_FILE,
+                 inc.inputs_hash(self.fingerprint, "standalone", standalone.inputs),
+                 lambda: render_page(self.env, standalone, self.assets, inline=True))
+        for page in [C.summary_page(facts, kpis, lambda inputs: summary_charts(inputs, labels)),
+                     C.satisfaction_page(facts, kpis),
+                     C.trend_page(facts, self.trend, lambda rows: trend_chart(rows, labels))]:
+            self.put_page(page)
+        for page in C.agency_pages(facts):
+            self.put_page(page)
 
 
 def render_page(env: Environment, page: C.Page, assets: Assets, inline: bool = False) -> bytes:
@@ -128,24 +194,6 @@ def render_page(env: Environment, page: C.Page, assets: Assets, inline: bool = F
         inline_css=assets.css if inline else "",
         inline_js=assets.js if inline or page.template == "index.html" else "")
     return html.encode("utf-8")
-
-
-def pages(data: Dataset, kpis: dict, trend: TrendPoints | None) -> list[C.Page]:
-    """Every HTML page of the site, with its inputs."""
-    facts = C.SiteFacts.of(data)
-    labels = facts.labels
-    return [
-        C.overview_page(facts, kpis, lambda inputs: summary_charts(inputs, labels)),
-        C.summary_page(facts, kpis, lambda inputs: summary_charts(inputs, labels)),
-        C.followup_page(facts),
-        C.quality_page(facts, kpis),
-        C.satisfaction_page(facts, kpis),
-        C.matrix_page(facts),
-        C.trend_page(facts, trend, lambda rows: trend_chart(rows, labels)),
-        *C.agency_pages(facts),
-        *C.directive_pages(facts),
-        *C.inspector_pages(facts),
-    ]
 
 
 # -- data files, exports, static assets ---------------------------------------------------
@@ -193,32 +241,11 @@ def _iso(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in out.columns:
         if isinstance(out[col].dtype, pd.DatetimeTZDtype):
-            out[col] = _iso_stamps(out[col])
+            out[col] = C.iso_stamps(out[col])
         elif out[col].dtype == object and out[col].map(
                 lambda v: hasattr(v, "isoformat")).any():
             out[col] = out[col].map(lambda v: v.isoformat() if hasattr(v, "isoformat") else "")
     return out
-
-
-def _iso_stamps(stamps: pd.Series) -> pd.Series:
-    """``Timestamp.isoformat()`` of each aware time, computed column-wise (a million
-    ``isoformat`` calls took seconds); '' for none."""
-    present = stamps.notna()
-    if not present.any():
-        return pd.Series("", index=stamps.index, dtype=object)
-    if (stamps[present].dt.microsecond != 0).any() or (stamps[present].dt.nanosecond != 0).any():
-        return stamps.map(lambda v: v.isoformat() if pd.notna(v) else "")
-    local = stamps.dt.tz_localize(None)
-    offset = (local - stamps.dt.tz_convert("UTC").dt.tz_localize(None)).dt.total_seconds()
-    zones = {o: _zone(o) for o in offset.dropna().unique()}  # a handful at most
-    text = local.astype(str).str.replace(" ", "T", regex=False) + offset.map(zones)
-    return text.where(present, "").astype(object)
-
-
-def _zone(seconds: float) -> str:
-    minutes = int(seconds // 60)
-    sign = "-" if minutes < 0 else "+"
-    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 class Assets:

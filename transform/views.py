@@ -112,6 +112,17 @@ def followup(assignments: pd.DataFrame, directives: pd.DataFrame) -> list[dict]:
     return rows
 
 
+def records(frame: pd.DataFrame) -> list[dict]:
+    """The rows of ``frame`` as dicts, like ``to_dict("records")``, built from whole columns.
+
+    ``to_dict`` boxes every cell on its own (seconds at 100k rows); ``tolist`` per column
+    gives the same Python values (str, int, float, Timestamp) at a fraction of the cost.
+    """
+    columns = list(frame.columns)
+    values = [frame[c].tolist() for c in columns]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
+
+
 def report_history(reports: pd.DataFrame) -> dict[tuple[str, str], list[dict]]:
     """Every report of each (directive, agency) as records, newest first.
 
@@ -121,7 +132,7 @@ def report_history(reports: pd.DataFrame) -> dict[tuple[str, str], list[dict]]:
     ordered = reports.sort_values(["submitted_at", "source_row"], ascending=False,
                                   kind="stable")
     out: dict[tuple[str, str], list[dict]] = {}
-    for rec in ordered.to_dict("records"):
+    for rec in records(ordered):
         out.setdefault((rec["directive_code"], rec["agency"]), []).append(rec)
     return out
 
@@ -129,7 +140,7 @@ def report_history(reports: pd.DataFrame) -> dict[tuple[str, str], list[dict]]:
 def records_by(frame: pd.DataFrame, key: str) -> dict[object, list[dict]]:
     """The rows of ``frame`` as records grouped by ``key``, in the frame's order."""
     out: dict[object, list[dict]] = {}
-    for rec in frame.to_dict("records"):
+    for rec in records(frame):
         out.setdefault(rec[key], []).append(rec)
     return out
 
