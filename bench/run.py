@@ -7,8 +7,12 @@ Run from the repository root (``make bench`` does this)::
 For each size it generates the data if needed (bench/generate.py, cached in bench/out/),
 times pandas alone reading the same CSVs (the floor), then runs the real command as a
 subprocess, ``tidtam build --source ... --config ... --as-of 2024-07-31``, measuring its
-wall time and peak resident memory (``os.wait4``: the child's own rusage), the size of the
-site on disk and of index.html gzipped. It checks the build's quarantine counts against
+wall time and peak memory, the size of the site on disk and of index.html gzipped. The
+build renders in two processes, so memory is the peak of the *sum* over its process tree,
+sampled every 0.1 s from /proc: of resident sets (RSS, which counts the pages parent and
+child share twice: an upper bound, and the figure the 4 GB target is judged by) and of
+proportional sets (PSS, shared pages split between the processes). The largest single
+process's own peak RSS (``os.wait4``) is kept too. It checks the build's quarantine counts against
 what the generator intended. Results go to bench/out/results.md (this run) and are
 appended to bench/out/history.md.
 """
@@ -25,6 +29,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -53,7 +58,9 @@ class Result:
     reports: int
     wall: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)
-    rss: int = 0                 # peak resident set size of the build, bytes
+    rss: int = 0                 # peak of the process tree's summed RSS, bytes
+    pss: int = 0                 # peak of the process tree's summed PSS, bytes
+    own_rss: int = 0             # peak RSS of the largest single process (wait4), bytes
     site_bytes: int = 0
     site_files: int = 0
     index_gz: int = 0
@@ -79,19 +86,80 @@ def read_floor(data: Path) -> float:
     return took
 
 
-def run_build(case: Path, site: Path, log, tidtam: list[str]
-              ) -> tuple[float, int, dict[str, float], int, str]:
-    """(wall s, peak RSS bytes, stage seconds, exit code, output) of one ``tidtam build``."""
+class TreeMemory(threading.Thread):
+    """Samples the summed RSS and PSS of a process and all its descendants until stopped."""
+
+    def __init__(self, pid: int, every: float = 0.1):
+        super().__init__(daemon=True)
+        self.pid, self.every = pid, every
+        self.rss = self.pss = 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            rss = pss = 0
+            for pid in self.tree():
+                r, p = _memory(pid)
+                rss, pss = rss + r, pss + p
+            self.rss, self.pss = max(self.rss, rss), max(self.pss, pss)
+            self.done.wait(self.every)
+
+    def tree(self) -> list[int]:
+        pids, todo = [], [self.pid]
+        while todo:
+            pid = todo.pop()
+            pids.append(pid)
+            try:
+                for task in Path(f"/proc/{pid}/task").iterdir():
+                    todo += [int(c) for c in (task / "children").read_text().split()]
+            except OSError:
+                continue
+        return pids
+
+
+def _memory(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) of one process in bytes; zeros when it has gone."""
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0, 0
+    values = {}
+    for line in text.splitlines()[1:]:
+        key, _, rest = line.partition(":")
+        if key in ("Rss", "Pss"):
+            values[key] = int(rest.split()[0]) * 1024
+    return values.get("Rss", 0), values.get("Pss", 0)
+
+
+@dataclass
+class Run:
+    """One build's measurements."""
+
+    wall: float
+    rss: int        # peak summed RSS of the process tree
+    pss: int        # peak summed PSS of the process tree
+    own_rss: int    # the largest single process's peak RSS (wait4)
+    stages: dict[str, float]
+    returncode: int
+    output: str
+
+
+def run_build(case: Path, site: Path, log, tidtam: list[str]) -> Run:
+    """Run one ``tidtam build`` and measure it."""
     cmd = [*tidtam, "build", "--source", str(case / "data"), "--config",
            str(case / "config"), "--as-of", generate.AS_OF.isoformat(), "--out", str(site)]
     started = time.perf_counter()
     # cwd: the case folder, so that `python -m tidtam` imports what PYTHONPATH names
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             cwd=case)
+    memory = TreeMemory(proc.pid)
+    memory.start()
     lines = []
     for line in proc.stdout:
         lines.append(line)
         log(f"    {line.rstrip()}")
+    memory.done.set()
+    memory.join()
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -100,7 +168,9 @@ def run_build(case: Path, site: Path, log, tidtam: list[str]
         m = re.match(r"^(\w+): .*\((\d+\.\d+)s\)\s*$", line)
         if m and m.group(1) in STAGES:
             stages[m.group(1)] = float(m.group(2))
-    return wall, usage.ru_maxrss * 1024, stages, proc.returncode, "".join(lines)
+    own = usage.ru_maxrss * 1024
+    return Run(wall, max(memory.rss, own), memory.pss, own, stages, proc.returncode,
+               "".join(lines))
 
 
 def site_stats(site: Path) -> tuple[int, int, int, int]:
@@ -152,8 +222,9 @@ def bench_size(name: str, reports: int, out: Path, log, tidtam: list[str]) -> Re
     site = case / "site"
     # A full build: no earlier site to carry unchanged pages over from.
     shutil.rmtree(site, ignore_errors=True)
-    result.wall, result.rss, result.stages, result.returncode, output = \
-        run_build(case, site, log, tidtam)
+    run = run_build(case, site, log, tidtam)
+    result.wall, result.stages, result.returncode = run.wall, run.stages, run.returncode
+    result.rss, result.pss, result.own_rss = run.rss, run.pss, run.own_rss
     if result.returncode:
         result.check = f"build failed (exit {result.returncode})"
         log(f"[{name}] {result.check}")
@@ -161,13 +232,15 @@ def bench_size(name: str, reports: int, out: Path, log, tidtam: list[str]) -> Re
     result.site_bytes, result.site_files, result.index_gz, result.largest_page_gz = \
         site_stats(site)
     result.check = check_counts(case, site)
-    log(f"[{name}] {result.wall:.2f}s, peak RSS {result.rss / 2**20:.0f} MB, "
+    log(f"[{name}] {result.wall:.2f}s, peak memory {result.rss / 2**20:.0f} MB RSS "
+        f"({result.pss / 2**20:.0f} MB PSS), "
         f"{result.ratio:.1f}x floor, index.html {result.index_gz / 1024:.0f} KB gz, "
         f"counts {result.check}")
     return result
 
 
-HEADER = ["size", "reports", "build s", "read s", "normalize s", "render s", "peak RSS MB",
+HEADER = ["size", "reports", "build s", "read s", "normalize s", "render s",
+          "peak RSS MB (sum / PSS / largest)",
           "site MB (files)", "index.html gz KB", "largest page gz KB", "read floor s",
           "build/floor", "counts"]
 
@@ -179,7 +252,8 @@ def table(results: list[Result]) -> str:
         s = r.stages
         cells = [r.size, f"{r.reports:,}", f"{r.wall:.2f}",
                  *(f"{s[k]:.2f}" if k in s else "-" for k in STAGES),
-                 f"{r.rss / 2**20:,.0f}", f"{r.site_bytes / 1e6:,.1f} ({r.site_files:,})",
+                 f"{r.rss / 2**20:,.0f} / {r.pss / 2**20:,.0f} / {r.own_rss / 2**20:,.0f}",
+                 f"{r.site_bytes / 1e6:,.1f} ({r.site_files:,})",
                  f"{r.index_gz / 1024:,.0f}", f"{r.largest_page_gz / 1024:,.0f}",
                  f"{r.floor:.2f}", f"{r.ratio:.1f}", r.check]
         lines.append("| " + " | ".join(cells) + " |")
@@ -204,7 +278,8 @@ def target_report(results: list[Result]) -> list[str]:
     if "1m" in by:
         r, t = by["1m"], TARGETS["1m"]
         out.append(f"1M under 2 minutes: {r.wall:.1f} s, {verdict(r.wall < t['wall'])}")
-        out.append(f"1M peak memory under 4 GB: {r.rss / 2**30:.2f} GB, "
+        out.append(f"1M peak memory under 4 GB (summed RSS of both processes): "
+                   f"{r.rss / 2**30:.2f} GB, "
                    f"{verdict(r.rss < t['rss'])}")
     ordered = sorted((r for r in results if not r.returncode), key=lambda r: r.reports)
     for a, b in zip(ordered, ordered[1:], strict=False):

@@ -15,7 +15,7 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -351,63 +351,80 @@ def _report(rec: dict, facts: SiteFacts) -> dict:
                         if getattr(publish, field) and rec.get(field)]}
 
 
-def agency_pages(facts: SiteFacts) -> list[Page]:
+HISTORY_COLUMNS = ["submitted_at", "source_row", "directive_code", "agency", "status", "result",
+                   "obstacles", "obstacle_factors", "obstacle_factors_other", "attachments",
+                   *PERSONAL_LABELS]
+
+
+def agency_pages(facts: SiteFacts) -> Iterator[Page]:
+    """One page per agency, made one at a time: only one agency's report history is held
+    as records at once (all of them at a million reports would take gigabytes)."""
     data = facts.data
     a = data.assignments
     if not len(a):
-        return []
-    reports = data.reports.reports
+        return
+    reports = data.reports.reports[HISTORY_COLUMNS]
     # Times as ISO text once, column-wise, before the frames become records.
-    history = V.report_history(reports.assign(submitted_iso=iso_values(reports["submitted_at"])))
+    reports = reports.assign(submitted_iso=iso_values(reports["submitted_at"]))
+    reports_of = {agency: part for agency, part in reports.groupby("agency", sort=False)}
     shown = a.assign(due_iso=iso_values(a["due_date"]), reported_iso=iso_values(a["reported_at"]))
-    pages = []
     for agency, part in shown.groupby("agency", sort=False):
-        meta = facts.agency_meta.get(agency)
-        counts = V.count_record(part["status"].value_counts())
-        rows = []
-        for rec in V.records(_assignment_rows(part)):
-            code = rec["directive_code"]
-            recs = history.get((code, agency))
-            latest, earlier, more = None, [], 0
-            if recs:
-                latest = _report(recs[0], facts)
-                earlier = [{"submitted_at": r["submitted_iso"], "status": r["status"],
-                            "result": (r["result"] or "")[:HISTORY_TEXT]}
-                           for r in recs[1:1 + HISTORY_SHOWN]]
-                more = max(0, len(recs) - 1 - HISTORY_SHOWN)
-            rows.append({"code": code, "path": directive_path(code),
-                         "text": str(facts.texts.get(code, "")),
-                         "type": rec["type_code"], "due": rec["due_iso"],
-                         "status": rec["status"], "reported_at": rec["reported_iso"],
-                         "days_overdue": int(rec["days_overdue"]),
-                         "report_count": int(rec["report_count"]),
-                         "inspector": rec["inspector"] or "",
-                         "latest": latest, "earlier": earlier, "more": more})
-        inputs = {
-            **facts.common("agency"),
-            "statuses": statuses(facts.labels),
-            "agency": {"name": agency,
-                       "kind": KIND_LABELS.get(meta.kind, "") if meta else "",
-                       "group": (meta.district_group or "") if meta else "",
-                       "inspector": (meta.inspector or "") if meta else ""},
-            "counts": counts,
-            "reported_all": counts["not_reported"] == 0,
-            "max_days_overdue": int(part["days_overdue"].max()),
-            "rows": rows,
-        }
-        pages.append(Page(agency_path(agency), "agency.html", inputs))
-    return pages
+        own = reports_of.get(agency)
+        history = V.report_history(own) if own is not None else {}
+        yield _agency_page(facts, agency, part, history)
 
 
-def directive_pages(facts: SiteFacts) -> list[Page]:
+def _agency_page(facts: SiteFacts, agency: str, part: pd.DataFrame,
+                 history: dict[tuple[str, str], list[dict]]) -> Page:
+    meta = facts.agency_meta.get(agency)
+    counts = V.count_record(part["status"].value_counts())
+    rows = []
+    for rec in V.records(_assignment_rows(part)):
+        code = rec["directive_code"]
+        recs = history.get((code, agency))
+        latest, earlier, more = None, [], 0
+        if recs:
+            latest = _report(recs[0], facts)
+            earlier = [{"submitted_at": r["submitted_iso"], "status": r["status"],
+                        "result": (r["result"] or "")[:HISTORY_TEXT]}
+                       for r in recs[1:1 + HISTORY_SHOWN]]
+            more = max(0, len(recs) - 1 - HISTORY_SHOWN)
+        rows.append({"code": code, "path": directive_path(code),
+                     "text": str(facts.texts.get(code, "")),
+                     "type": rec["type_code"], "due": rec["due_iso"],
+                     "status": rec["status"], "reported_at": rec["reported_iso"],
+                     "days_overdue": int(rec["days_overdue"]),
+                     "report_count": int(rec["report_count"]),
+                     "inspector": rec["inspector"] or "",
+                     "latest": latest, "earlier": earlier, "more": more})
+    inputs = {
+        **facts.common("agency"),
+        "statuses": statuses(facts.labels),
+        "agency": {"name": agency,
+                   "kind": KIND_LABELS.get(meta.kind, "") if meta else "",
+                   "group": (meta.district_group or "") if meta else "",
+                   "inspector": (meta.inspector or "") if meta else ""},
+        "counts": counts,
+        "reported_all": counts["not_reported"] == 0,
+        "max_days_overdue": int(part["days_overdue"].max()),
+        "rows": rows,
+    }
+    return Page(agency_path(agency), "agency.html", inputs)
+
+
+def directive_pages(facts: SiteFacts) -> Iterator[Page]:
+    """One page per directive, made one at a time."""
     data = facts.data
     a = data.assignments.sort_values(["directive_code", "status", "agency"])
-    by_code = V.records_by(a.assign(group=V.group_of(a["district_group"])), "directive_code")
-    pages = []
-    for d in data.register.directives.to_dict("records"):
+    a = a.assign(group=V.group_of(a["district_group"]), reported_iso=iso_values(a["reported_at"]))
+    by_code = V.records_by(a[["directive_code", "agency", "group", "status", "reported_iso",
+                              "days_overdue", "report_count"]], "directive_code")
+    directives = data.register.directives
+    directives = directives.assign(due_iso=iso_values(directives["due_date"]))
+    for d in V.records(directives):
         recs = by_code.get(d["directive_code"], [])
         rows = [{"agency": r["agency"], "path": agency_path(r["agency"]), "group": r["group"],
-                 "status": r["status"], "reported_at": iso(r["reported_at"]),
+                 "status": r["status"], "reported_at": r["reported_iso"],
                  "days_overdue": int(r["days_overdue"]), "report_count": int(r["report_count"])}
                 for r in recs]
         counts = V.count_record(Counter(r["status"] for r in recs))
@@ -421,13 +438,12 @@ def directive_pages(facts: SiteFacts) -> list[Page]:
                 "source": d["source"], "inspector": d["inspector"],
                 "inspector_path": inspector_path(d["inspector"]) if d["inspector"] else None,
                 "type_code": d["type_code"], "type_label": facts.type_labels.get(d["type_code"]),
-                "factors": facts.factors(d["factor_codes"]), "due": iso(d["due_date"]),
+                "factors": facts.factors(d["factor_codes"]), "due": d["due_iso"],
             },
             "counts": counts,
             "rows": rows,
         }
-        pages.append(Page(directive_path(d["directive_code"]), "directive.html", inputs))
-    return pages
+        yield Page(directive_path(d["directive_code"]), "directive.html", inputs)
 
 
 def inspector_pages(facts: SiteFacts) -> list[Page]:

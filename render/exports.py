@@ -7,6 +7,8 @@ import re
 import zipfile
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
+from typing import IO
 
 import numpy as np
 import pandas as pd
@@ -45,18 +47,34 @@ def per_distinct(values: pd.Series, fn) -> pd.Series:
     return pd.Series(mapped[codes], index=values.index, dtype=object)
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """CSV text with a BOM (Excel then reads Thai correctly) and neutralized cells.
+def write_csv(frame: pd.DataFrame, target: Path | IO[str]) -> None:
+    """CSV text with a BOM (Excel then reads Thai correctly) and neutralized cells, written
+    in chunks (a million reports as one string would take gigabytes).
 
     Lines end in CRLF (RFC 4180): the csv writer then quotes every cell holding a CR or
     LF. With a bare LF terminator a cell like ``'<CR>=1`` is written unquoted and a reader
     starts a new row at the CR, whose first cell ``=1`` is a live formula again.
     """
-    text = neutralize_frame(frame).to_csv(index=False, lineterminator="\r\n")
-    return text.encode("utf-8-sig")
+    neutralize_frame(frame).to_csv(target, index=False, lineterminator="\r\n",
+                                   encoding="utf-8-sig")
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """:func:`write_csv` into memory (for tests and small tables)."""
+    buffer = io.BytesIO()
+    write_csv(frame, buffer)
+    return buffer.getvalue()
 
 
 def xlsx_bytes(sheets: dict[str, pd.DataFrame], stamp: datetime) -> bytes:
+    """:func:`write_xlsx` into memory (for tests and small tables)."""
+    buffer = io.BytesIO()
+    write_xlsx(sheets, stamp, buffer)
+    return buffer.getvalue()
+
+
+def write_xlsx(sheets: dict[str, pd.DataFrame], stamp: datetime,
+               target: Path | IO[bytes]) -> None:
     """A workbook with one sheet per frame; text cells neutralized, control characters gone.
 
     The sheet XML is built column-wise with pandas string operations (openpyxl writes a
@@ -75,9 +93,8 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame], stamp: datetime) -> bytes:
         "xl/_rels/workbook.xml.rels": _workbook_rels(len(sheets)),
         "xl/styles.xml": _STYLES,
     }
-    out = io.BytesIO()
     # Level 1: a third of the time of the default level for a file about 40% larger.
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as book:
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as book:
         for name, text in parts.items():
             entry = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             entry.compress_type = zipfile.ZIP_DEFLATED
@@ -89,7 +106,6 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame], stamp: datetime) -> bytes:
             with book.open(entry, "w", force_zip64=True) as sheet:
                 for chunk in _sheet_chunks(frame):
                     sheet.write(chunk.encode("utf-8"))
-    return out.getvalue()
 
 
 # Characters XML 1.0 forbids (openpyxl refuses them too).

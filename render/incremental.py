@@ -51,6 +51,15 @@ def bytes_hash(*contents: bytes) -> str:
     return digest.hexdigest()
 
 
+def file_hash(path: Path, block: int = 1 << 20) -> str:
+    """SHA-256 of a file's content, read in blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(block):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def read_manifest(site: Path | None) -> dict[str, str]:
     """``{relative path: hash}`` of a previous build; empty when there is none or it is bad."""
     if site is None:

@@ -9,6 +9,7 @@ is then swapped in (``atomic.swap_dir``): a failed build never leaves a half-wri
 from __future__ import annotations
 
 import base64
+import json
 import shutil
 import sqlite3
 from collections.abc import Callable
@@ -25,7 +26,7 @@ from tidtam.render import atomic, filters, parallel
 from tidtam.render import context as C
 from tidtam.render import incremental as inc
 from tidtam.render.charts import summary_charts, trend_chart
-from tidtam.render.exports import csv_bytes, xlsx_bytes
+from tidtam.render.exports import write_csv, write_xlsx
 from tidtam.transform.dataset import Dataset
 from tidtam.transform.privacy import redact, redact_cells
 
@@ -132,36 +133,53 @@ class _Render:
         half()
         return self.hashes, self.outcome
 
-    def put(self, rel: str, digest: str, make: Callable[[], bytes]) -> None:
+    def put(self, rel: str, digest: str, write: Callable[[Path], object]) -> None:
+        """``write(path)`` the file unless the previous build has it with this digest."""
         self.hashes[rel] = digest
         if self.old.get(rel) == digest and inc.carry_over(self.previous, rel, self.staged):
             self.outcome[rel] = "kept"
             return
+        write(self._target(rel))
+        self.outcome[rel] = "rendered"
+
+    def put_bytes(self, rel: str, content: bytes) -> None:
+        self.put(rel, inc.bytes_hash(content), lambda path: path.write_bytes(content))
+
+    def put_written(self, rel: str, write: Callable[[Path], object]) -> str:
+        """Write a file whose digest is known only from its content (a data export,
+        streamed to disk: at a million reports it would not fit in memory twice)."""
+        path = self._target(rel)
+        write(path)
+        digest = self.hashes[rel] = inc.file_hash(path)
+        self.outcome[rel] = "kept" if self.old.get(rel) == digest else "rendered"
+        return digest
+
+    def _target(self, rel: str) -> Path:
         path = self.staged / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(make())
-        self.outcome[rel] = "rendered"
+        return path
 
     def put_page(self, page: C.Page) -> None:
         digest = inc.inputs_hash(self.fingerprint, page.template, page.inputs)
-        self.put(page.path, digest, lambda: render_page(self.env, page, self.assets))
+        self.put(page.path, digest,
+                 lambda path: path.write_bytes(render_page(self.env, page, self.assets)))
 
     def tables_half(self) -> None:
         """Data files, the workbook, static files, and the directive-level pages."""
         data, facts = self.data, self.facts
-        files = data_files(data, self.kpis)
-        for rel, content in files.items():
-            self.put(rel, inc.bytes_hash(content), lambda c=content: c)
+        self.put_bytes("data/kpis.json", kpis_json(self.kpis))
+        tables = export_tables(data)
+        digests = [self.put_written(f"data/{name}.csv", lambda path, f=frame: write_csv(f, path))
+                   for name, frame in tables.items()]
         # The workbook holds the same four tables as the CSV files (and the as-of date):
-        # their bytes already say whether it changed, without rendering every sheet again.
-        workbook_inputs = [files[f"data/{n}.csv"] for n in ("assignments", "directives",
-                                                            "reports", "rejected")]
-        del files
-        self.put(XLSX_FILE, inc.bytes_hash(*workbook_inputs, data.as_of.isoformat().encode()),
-                 lambda: xlsx_bytes(xlsx_sheets(data), datetime.combine(data.as_of, time())))
-        del workbook_inputs
+        # their digests already say whether it changed, without writing every sheet again.
+        stamp = datetime.combine(data.as_of, time())
+        self.put(XLSX_FILE, inc.bytes_hash(*(d.encode() for d in digests),
+                                           data.as_of.isoformat().encode()),
+                 lambda path: write_xlsx({TABLES[n]: f for n, f in tables.items()}, stamp, path))
+        tables.clear()  # the copies with ISO text are not needed by the pages below
         for rel, content in static_files(self.assets).items():
-            self.put(rel, inc.bytes_hash(content), lambda c=content: c)
+            self.put_bytes(rel, content)
         for page in [C.followup_page(facts), C.quality_page(facts, self.kpis),
                      C.matrix_page(facts), *C.inspector_pages(facts)]:
             self.put_page(page)
@@ -177,7 +195,8 @@ class _Render:
                             extras=overview.extras)
         self.put(OVERVIEW_FILE,
                  inc.inputs_hash(self.fingerprint, "standalone", standalone.inputs),
-                 lambda: render_page(self.env, standalone, self.assets, inline=True))
+                 lambda path: path.write_bytes(
+                     render_page(self.env, standalone, self.assets, inline=True)))
         for page in [C.summary_page(facts, kpis, lambda inputs: summary_charts(inputs, labels)),
                      C.satisfaction_page(facts, kpis),
                      C.trend_page(facts, self.trend, lambda rows: trend_chart(rows, labels))]:
@@ -199,33 +218,27 @@ def render_page(env: Environment, page: C.Page, assets: Assets, inline: bool = F
 # -- data files, exports, static assets ---------------------------------------------------
 
 
-def data_files(data: Dataset, kpis: dict) -> dict[str, bytes]:
-    """The machine-readable files (names and columns are a contract)."""
-    import json
+# The four tables, in the CSV files and as the workbook's sheets (names are a contract).
+TABLES = {"assignments": "การมอบหมาย", "directives": "ข้อสั่งการ", "reports": "รายงานผล",
+          "rejected": "แถวที่ถูกกัก"}
 
+
+def export_tables(data: Dataset) -> dict[str, pd.DataFrame]:
+    """The full data for CSV and Excel: personal fields only as config allows, times as
+    ISO text."""
     publish = data.config.settings.publish
     titles = {name: list(spec.titles) for name, spec in data.config.form.responses.fields
               if spec is not None}
     return {
-        "data/kpis.json": json.dumps(kpis, ensure_ascii=False, indent=2).encode("utf-8"),
-        "data/assignments.csv": csv_bytes(_iso(data.assignments)),
-        "data/reports.csv": csv_bytes(_iso(redact(data.reports.reports, publish))),
-        "data/rejected.csv": csv_bytes(_rejected(data, titles, publish)),
-        "data/directives.csv": csv_bytes(_iso(data.register.directives)),
+        "assignments": _iso(data.assignments),
+        "directives": _iso(data.register.directives),
+        "reports": _iso(redact(data.reports.reports, publish)),
+        "rejected": _rejected(data, titles, publish),
     }
 
 
-def xlsx_sheets(data: Dataset) -> dict[str, pd.DataFrame]:
-    """The full data for Excel: one sheet per table, personal fields as config allows."""
-    publish = data.config.settings.publish
-    titles = {name: list(spec.titles) for name, spec in data.config.form.responses.fields
-              if spec is not None}
-    return {
-        "การมอบหมาย": _iso(data.assignments),
-        "ข้อสั่งการ": _iso(data.register.directives),
-        "รายงานผล": _iso(redact(data.reports.reports, publish)),
-        "แถวที่ถูกกัก": _rejected(data, titles, publish),
-    }
+def kpis_json(kpis: dict) -> bytes:
+    return json.dumps(kpis, ensure_ascii=False, indent=2).encode("utf-8")
 
 
 def _rejected(data: Dataset, titles: dict, publish) -> pd.DataFrame:
