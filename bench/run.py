@@ -9,10 +9,13 @@ times pandas alone reading the same CSVs (the floor), then runs the real command
 subprocess, ``tidtam build --source ... --config ... --as-of 2024-07-31``, measuring its
 wall time and peak memory, the size of the site on disk and of index.html gzipped. The
 build renders in two processes, so memory is the peak of the *sum* over its process tree,
-sampled every 0.1 s from /proc: of resident sets (RSS, which counts the pages parent and
-child share twice: an upper bound, and the figure the 4 GB target is judged by) and of
-proportional sets (PSS, shared pages split between the processes). The largest single
-process's own peak RSS (``os.wait4``) is kept too. It checks the build's quarantine counts against
+sampled every 0.1 s from /proc: of proportional sets (PSS: a page parent and child share
+is split between them, so the sum is the memory actually used) and of resident sets (RSS,
+which counts every shared page twice: right after fork the child's RSS equals the
+parent's). As a cross-check the machine's used memory (MemTotal - MemAvailable) is
+sampled too, as its rise above the level before the build. The 4 GB target is judged by
+the larger of PSS and the machine's figure. The largest single process's own peak RSS
+(``os.wait4``) is kept too. It checks the build's quarantine counts against
 what the generator intended. Results go to bench/out/results.md (this run) and are
 appended to bench/out/history.md.
 """
@@ -61,6 +64,7 @@ class Result:
     rss: int = 0                 # peak of the process tree's summed RSS, bytes
     pss: int = 0                 # peak of the process tree's summed PSS, bytes
     own_rss: int = 0             # peak RSS of the largest single process (wait4), bytes
+    machine: int = 0             # peak rise of the machine's used memory, bytes
     site_bytes: int = 0
     site_files: int = 0
     index_gz: int = 0
@@ -93,6 +97,10 @@ class TreeMemory(threading.Thread):
         super().__init__(daemon=True)
         self.pid, self.every = pid, every
         self.rss = self.pss = 0
+        # The machine's own view, as a cross-check: MemTotal - MemAvailable above the level
+        # before the build (other processes' changes count too; page cache does not).
+        self.base = _machine_used()
+        self.machine = 0
         self.done = threading.Event()
 
     def run(self) -> None:
@@ -102,6 +110,7 @@ class TreeMemory(threading.Thread):
                 r, p = _memory(pid)
                 rss, pss = rss + r, pss + p
             self.rss, self.pss = max(self.rss, rss), max(self.pss, pss)
+            self.machine = max(self.machine, _machine_used() - self.base)
             self.done.wait(self.every)
 
     def tree(self) -> list[int]:
@@ -115,6 +124,15 @@ class TreeMemory(threading.Thread):
             except OSError:
                 continue
         return pids
+
+
+def _machine_used() -> int:
+    """MemTotal - MemAvailable in bytes."""
+    info = {}
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        key, _, rest = line.partition(":")
+        info[key] = int(rest.split()[0]) * 1024
+    return info["MemTotal"] - info["MemAvailable"]
 
 
 def _memory(pid: int) -> tuple[int, int]:
@@ -139,6 +157,7 @@ class Run:
     rss: int        # peak summed RSS of the process tree
     pss: int        # peak summed PSS of the process tree
     own_rss: int    # the largest single process's peak RSS (wait4)
+    machine: int    # peak rise of the machine's used memory (MemTotal - MemAvailable)
     stages: dict[str, float]
     returncode: int
     output: str
@@ -169,8 +188,8 @@ def run_build(case: Path, site: Path, log, tidtam: list[str]) -> Run:
         if m and m.group(1) in STAGES:
             stages[m.group(1)] = float(m.group(2))
     own = usage.ru_maxrss * 1024
-    return Run(wall, max(memory.rss, own), memory.pss, own, stages, proc.returncode,
-               "".join(lines))
+    return Run(wall, max(memory.rss, own), memory.pss, own, memory.machine, stages,
+               proc.returncode, "".join(lines))
 
 
 def site_stats(site: Path) -> tuple[int, int, int, int]:
@@ -225,6 +244,7 @@ def bench_size(name: str, reports: int, out: Path, log, tidtam: list[str]) -> Re
     run = run_build(case, site, log, tidtam)
     result.wall, result.stages, result.returncode = run.wall, run.stages, run.returncode
     result.rss, result.pss, result.own_rss = run.rss, run.pss, run.own_rss
+    result.machine = run.machine
     if result.returncode:
         result.check = f"build failed (exit {result.returncode})"
         log(f"[{name}] {result.check}")
@@ -240,7 +260,7 @@ def bench_size(name: str, reports: int, out: Path, log, tidtam: list[str]) -> Re
 
 
 HEADER = ["size", "reports", "build s", "read s", "normalize s", "render s",
-          "peak RSS MB (sum / PSS / largest)",
+          "peak memory MB: PSS (RSS sum / largest / machine)",
           "site MB (files)", "index.html gz KB", "largest page gz KB", "read floor s",
           "build/floor", "counts"]
 
@@ -252,7 +272,8 @@ def table(results: list[Result]) -> str:
         s = r.stages
         cells = [r.size, f"{r.reports:,}", f"{r.wall:.2f}",
                  *(f"{s[k]:.2f}" if k in s else "-" for k in STAGES),
-                 f"{r.rss / 2**20:,.0f} / {r.pss / 2**20:,.0f} / {r.own_rss / 2**20:,.0f}",
+                 f"{r.pss / 2**20:,.0f} ({r.rss / 2**20:,.0f} / {r.own_rss / 2**20:,.0f} / "
+                 f"{r.machine / 2**20:,.0f})",
                  f"{r.site_bytes / 1e6:,.1f} ({r.site_files:,})",
                  f"{r.index_gz / 1024:,.0f}", f"{r.largest_page_gz / 1024:,.0f}",
                  f"{r.floor:.2f}", f"{r.ratio:.1f}", r.check]
@@ -278,9 +299,13 @@ def target_report(results: list[Result]) -> list[str]:
     if "1m" in by:
         r, t = by["1m"], TARGETS["1m"]
         out.append(f"1M under 2 minutes: {r.wall:.1f} s, {verdict(r.wall < t['wall'])}")
-        out.append(f"1M peak memory under 4 GB (summed RSS of both processes): "
-                   f"{r.rss / 2**30:.2f} GB, "
-                   f"{verdict(r.rss < t['rss'])}")
+        # Judged by the larger of PSS and the machine's own count; summed RSS counts every
+        # page parent and child share twice (a child's RSS right after fork is the parent's).
+        used = max(r.pss, r.machine)
+        out.append(f"1M peak memory under 4 GB: {used / 2**30:.2f} GB (PSS of both processes "
+                   f"{r.pss / 2**30:.2f} GB, machine {r.machine / 2**30:.2f} GB; summed RSS, "
+                   f"shared pages twice: {r.rss / 2**30:.2f} GB), "
+                   f"{verdict(used < t['rss'])}")
     ordered = sorted((r for r in results if not r.returncode), key=lambda r: r.reports)
     for a, b in zip(ordered, ordered[1:], strict=False):
         if a.reports >= 10_000:  # below that the fixed start-up cost dominates

@@ -149,9 +149,15 @@ class _Render:
         """Write a file whose digest is known only from its content (a data export,
         streamed to disk: at a million reports it would not fit in memory twice)."""
         path = self._target(rel)
-        write(path)
-        digest = self.hashes[rel] = inc.file_hash(path)
-        self.outcome[rel] = "kept" if self.old.get(rel) == digest else "rendered"
+        fresh = path.with_name(path.name + ".new")
+        write(fresh)
+        digest = self.hashes[rel] = inc.file_hash(fresh)
+        if self.old.get(rel) == digest and inc.carry_over(self.previous, rel, self.staged):
+            fresh.unlink()  # unchanged: the previous file itself is kept, as for pages
+            self.outcome[rel] = "kept"
+        else:
+            fresh.rename(path)
+            self.outcome[rel] = "rendered"
         return digest
 
     def _target(self, rel: str) -> Path:

@@ -173,10 +173,11 @@ class _Job:
 
         # Build from what was saved, so a snapshot always rebuilds to the same site.
         self.stage, t = "build", time.perf_counter()
-        sheets = read_snapshot(snapshot).sheets()
+        requests = pulled.requests
+        del pulled  # the snapshot has it; the build's memory matters more
         # The last published site is the previous build: unchanged pages are carried over.
-        built = build(sheets, self.config, site, self.options.as_of, log=self.log,
-                      previous=self.out_dir)
+        built = build(lambda: read_snapshot(snapshot).sheets(), self.config, site,
+                      self.options.as_of, log=self.log, previous=self.out_dir)
         self.log(f"build: {len(built.files)} files ({_secs(t)})")
 
         self.stage, t = "record", time.perf_counter()
@@ -197,7 +198,7 @@ class _Job:
             new_reports=stats.new_reports,
             changed_assignments=stats.changed_assignments,
             published=published,
-            requests=pulled.requests,
+            requests=requests,
         )
 
     def _refuse_published_key(self, key_file: Path) -> None:

@@ -48,21 +48,31 @@ def today(config) -> date:
     return datetime.now(ZoneInfo(config.settings.timezone)).date()
 
 
-def build(sheets: dict[str, RawSheet], config, out_dir: Path, as_of: date | None = None,
-          log: Log | None = None, previous: Path | None = None) -> BuildResult:
+Sheets = dict[str, RawSheet]
+
+
+def build(sheets: Sheets | Callable[[], Sheets], config, out_dir: Path,
+          as_of: date | None = None, log: Log | None = None,
+          previous: Path | None = None) -> BuildResult:
     """Normalize ``sheets``, compute the KPIs and write the site into ``out_dir``.
 
-    Pages whose inputs did not change are carried over from ``previous`` (default:
-    ``out_dir`` itself), so a rebuild renders only what changed.
+    ``sheets`` may be a function that reads them: the raw cells are then dropped as soon
+    as they are normalized, and the render gets their memory (a million rows of cells
+    take about 1.5 GB). Pages whose inputs did not change are carried over from
+    ``previous`` (default: ``out_dir`` itself), so a rebuild renders only what changed.
     """
     log = log or (lambda _msg: None)
     as_of = as_of or today(config)
     with gc_paused():
-        return _build(sheets, config, out_dir, as_of, log, previous)
+        data, kpis = _normalize(sheets, config, as_of, log)
+        del sheets
+        return _render(data, kpis, Path(out_dir), log, previous)
 
 
-def _build(sheets: dict[str, RawSheet], config, out_dir: Path, as_of: date,
-           log: Log, previous: Path | None) -> BuildResult:
+def _normalize(sheets: Sheets | Callable[[], Sheets], config, as_of: date,
+               log: Log) -> tuple[Dataset, dict]:
+    if callable(sheets):
+        sheets = sheets()
     started = time.perf_counter()
     data = normalize(sheets, config, as_of)
     kpis = compute_kpis(data)
@@ -70,24 +80,32 @@ def _build(sheets: dict[str, RawSheet], config, out_dir: Path, as_of: date,
     log(f"normalize: {q['rows']} response rows -> {q['accepted']} reports, "
         f"{q['rejected']} quarantined, {q['blank']} blank; {kpis['directives']} directives, "
         f"{kpis['assignments_total']} assignments ({_secs(started)})")
+    return data, kpis
+
+
+def _render(data: Dataset, kpis: dict, out_dir: Path, log: Log,
+            previous: Path | None) -> BuildResult:
     started = time.perf_counter()
-    files = render_site(data, kpis, Path(out_dir), previous=previous)
+    files = render_site(data, kpis, out_dir, previous=previous)
     kept = sum(1 for how in files.values() if how == "kept")
     log(f"render: {len(files)} files ({len(files) - kept} rendered, {kept} unchanged) -> "
         f"{out_dir} ({_secs(started)})")
-    return BuildResult(kpis=kpis, dataset=data, out_dir=Path(out_dir), files=sorted(files))
+    return BuildResult(kpis=kpis, dataset=data, out_dir=out_dir, files=sorted(files))
 
 
 def build_from_source(source: Path, config, out_dir: Path, as_of: date | None = None,
                       log: Log | None = None) -> BuildResult:
     """Read a CSV folder, an .xlsx workbook or a snapshot, then :func:`build`."""
     log = log or (lambda _msg: None)
-    with gc_paused():
+
+    def read() -> Sheets:
         started = time.perf_counter()
         sheets = read_source(source, config)
         rows = ", ".join(f"{role} {len(s.rows)}" for role, s in sheets.items())
         log(f"read: {source} ({rows} rows) ({_secs(started)})")
-        return build(sheets, config, out_dir, as_of, log)
+        return sheets
+
+    return build(read, config, out_dir, as_of, log)
 
 
 @contextmanager

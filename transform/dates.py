@@ -122,7 +122,7 @@ def thai_date(value: date | datetime | None, with_time: bool = False) -> str:
         return "-"
     text = f"{value.day} {THAI_MONTHS[value.month - 1][0]} {value.year + BE_OFFSET}"
     if with_time and isinstance(value, datetime):
-        text += f" {value:%H:%M} น."
+        text += f" {value.hour:02d}:{value.minute:02d} น."
     return text
 
 
