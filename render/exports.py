@@ -82,6 +82,7 @@ def write_xlsx(sheets: dict[str, pd.DataFrame], stamp: datetime,
     numbers as numbers; the header row is frozen. The same data gives the same bytes
     (``stamp`` is the workbook's date, zip entries carry a fixed one).
     """
+    sheets = split_long(sheets)
     names = [_sheet_name(title, i) for i, title in enumerate(sheets, start=1)]
     parts = {
         "[Content_Types].xml": _content_types(len(sheets)),
@@ -106,6 +107,24 @@ def write_xlsx(sheets: dict[str, pd.DataFrame], stamp: datetime,
             with book.open(entry, "w", force_zip64=True) as sheet:
                 for chunk in _sheet_chunks(frame):
                     sheet.write(chunk.encode("utf-8"))
+
+
+SHEET_ROWS = 1_048_576  # Excel's rows per sheet, the header row included
+
+
+def split_long(sheets: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Sheets longer than Excel allows continue in ``<title> (2)``, ``(3)``, ... (Excel
+    refuses to open a sheet past row 1,048,576; every part repeats the header)."""
+    rows = SHEET_ROWS - 1
+    out: dict[str, pd.DataFrame] = {}
+    for title, frame in sheets.items():
+        if len(frame) <= rows:
+            out[title] = frame
+            continue
+        for part, start in enumerate(range(0, len(frame), rows), start=1):
+            suffix = f" ({part})" if part > 1 else ""
+            out[_sheet_name(title, 0)[:31 - len(suffix)] + suffix] = frame.iloc[start:start + rows]
+    return out
 
 
 # Characters XML 1.0 forbids (openpyxl refuses them too).

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from tidtam.render import exports
 from tidtam.render.exports import xlsx_bytes
 
 
@@ -53,3 +54,17 @@ def test_same_data_same_bytes():
     frame = pd.DataFrame({"a": ["x", "=y"], "n": [1, 2]})
     stamp = datetime(2024, 7, 31)
     assert xlsx_bytes({"s": frame}, stamp) == xlsx_bytes({"s": frame}, stamp)
+
+
+def test_a_sheet_longer_than_excel_allows_continues_in_numbered_parts(tmp_path, monkeypatch):
+    """Past Excel's 1,048,576 rows a sheet is split (shown here with 4 rows a sheet)."""
+    monkeypatch.setattr(exports, "SHEET_ROWS", 4)
+    frame = pd.DataFrame({"n": list(range(1, 11)), "x": [f"r{i}" for i in range(1, 11)]})
+    (tmp_path / "t.xlsx").write_bytes(xlsx_bytes({"รายงานผล": frame, "อื่น": frame.head(3)},
+                                                 datetime(2024, 7, 31)))
+    book = load_workbook(tmp_path / "t.xlsx", read_only=True)
+    assert book.sheetnames == ["รายงานผล", "รายงานผล (2)", "รายงานผล (3)", "รายงานผล (4)", "อื่น"]
+    parts = [list(book[name].iter_rows(values_only=True)) for name in book.sheetnames[:4]]
+    assert all(rows[0] == ("n", "x") for rows in parts)
+    assert [r[0] for rows in parts for r in rows[1:]] == list(range(1, 11))
+    assert max(len(rows) for rows in parts) == 4
