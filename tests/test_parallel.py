@@ -120,3 +120,20 @@ def _wait_for(condition, seconds: float = 10.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.02)
+
+
+def test_one_or_two_processes_build_the_same_site(tmp_path, config, monkeypatch):
+    """Splitting the render between two processes changes nothing in what is written."""
+    from conftest import AS_OF, SAMPLE
+
+    from tidtam.pipeline import build_from_source
+
+    sites = {}
+    for n in ("1", "2"):
+        monkeypatch.setenv(parallel.ENV_PROCESSES, n)
+        out = tmp_path / f"site-{n}"
+        build_from_source(SAMPLE / "data", config, out, AS_OF)
+        sites[n] = {p.relative_to(out).as_posix(): p.read_bytes()
+                    for p in out.rglob("*") if p.is_file()}
+    assert len(sites["2"]) > 100
+    assert sites["1"] == sites["2"]
