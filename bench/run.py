@@ -334,17 +334,6 @@ def machine() -> str:
            f"pandas {pd.__version__}"
 
 
-def cpu_check() -> float:
-    """Seconds for a fixed pure-Python loop: how fast this (shared, virtual) machine is
-    right now. The same VM has run it from 0.6 s to over 1 s within an hour, which moves
-    every timing in the table with it."""
-    started = time.perf_counter()
-    total = 0
-    for i in range(5_000_000):
-        total += i % 7
-    return time.perf_counter() - started
-
-
 def commit() -> str:
     try:
         return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
@@ -371,16 +360,11 @@ def main(argv: list[str] | None = None) -> int:
 
     sizes = [generate.parse_size(s) for s in args.sizes.split(",") if s.strip()]
     log(f"machine: {machine()}")
-    speed = [cpu_check()]
-    log(f"CPU check: {speed[0]:.2f} s")
     results = [bench_size(name, reports, args.out, log, tidtam) for name, reports in sizes]
-    speed.append(cpu_check())
     stamp = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %z")
     label = f" {args.label}" if args.label else ""
     report = "\n".join([
         f"## {stamp}{label} (commit {commit()})", "", f"Machine: {machine()}", "",
-        f"CPU check (a fixed pure-Python loop; lower is faster, compare runs by it): "
-        f"{speed[0]:.2f} s before, {speed[1]:.2f} s after", "",
         table(results), "", *(f"* {line}" for line in target_report(results)), "",
     ])
     args.out.mkdir(parents=True, exist_ok=True)
