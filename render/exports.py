@@ -59,13 +59,6 @@ def write_csv(frame: pd.DataFrame, target: Path | IO[str]) -> None:
                                    encoding="utf-8-sig")
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """:func:`write_csv` into memory (for tests and small tables)."""
-    buffer = io.BytesIO()
-    write_csv(frame, buffer)
-    return buffer.getvalue()
-
-
 def xlsx_bytes(sheets: dict[str, pd.DataFrame], stamp: datetime) -> bytes:
     """:func:`write_xlsx` into memory (for tests and small tables)."""
     buffer = io.BytesIO()
