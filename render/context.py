@@ -118,7 +118,7 @@ def _zone(seconds: float) -> str:
 def iso_values(values: pd.Series) -> pd.Series:
     """:func:`iso` of every value, column-wise for aware times (what pages show)."""
     if isinstance(values.dtype, pd.DatetimeTZDtype):
-        text = iso_stamps(values).astype(object)
+        text = iso_stamps(values)  # object dtype, '' for a missing time
         return text.where(text != "", None)
     return pd.Series([iso(v) for v in values.tolist()], index=values.index, dtype=object)
 

@@ -133,14 +133,18 @@ class _Render:
         half()
         return self.hashes, self.outcome
 
+    def _kept(self, rel: str, digest: str) -> bool:
+        """Record ``rel``'s digest; carry the previous build's file over when it has the
+        same one (True), else the caller writes it (False)."""
+        self.hashes[rel] = digest
+        kept = self.old.get(rel) == digest and inc.carry_over(self.previous, rel, self.staged)
+        self.outcome[rel] = "kept" if kept else "rendered"
+        return kept
+
     def put(self, rel: str, digest: str, write: Callable[[Path], object]) -> None:
         """``write(path)`` the file unless the previous build has it with this digest."""
-        self.hashes[rel] = digest
-        if self.old.get(rel) == digest and inc.carry_over(self.previous, rel, self.staged):
-            self.outcome[rel] = "kept"
-            return
-        write(self._target(rel))
-        self.outcome[rel] = "rendered"
+        if not self._kept(rel, digest):
+            write(self._target(rel))
 
     def put_bytes(self, rel: str, content: bytes) -> None:
         self.put(rel, inc.bytes_hash(content), lambda path: path.write_bytes(content))
@@ -151,13 +155,11 @@ class _Render:
         path = self._target(rel)
         fresh = path.with_name(path.name + ".new")
         write(fresh)
-        digest = self.hashes[rel] = inc.file_hash(fresh)
-        if self.old.get(rel) == digest and inc.carry_over(self.previous, rel, self.staged):
+        digest = inc.file_hash(fresh)
+        if self._kept(rel, digest):
             fresh.unlink()  # unchanged: the previous file itself is kept, as for pages
-            self.outcome[rel] = "kept"
         else:
             fresh.rename(path)
-            self.outcome[rel] = "rendered"
         return digest
 
     def _target(self, rel: str) -> Path:
