@@ -10,7 +10,7 @@ import functools
 
 import pandas as pd
 
-from tidtam.paths import STATIC_DIR
+from tidtam.core.paths import STATIC_DIR
 from tidtam.render.filters import STATUS_COLORS, STATUS_ORDER
 
 FONT = "Sarabun, 'Noto Sans Thai', Tahoma, sans-serif"

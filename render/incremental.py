@@ -17,7 +17,8 @@ import shutil
 from pathlib import Path
 
 import tidtam
-from tidtam.paths import ROOT, TEMPLATES_DIR
+from tidtam.core.paths import PACKAGE_ROOT as ROOT
+from tidtam.core.paths import TEMPLATES_DIR
 
 # Outside data/: data/ holds what a build means, the manifest only how it was made.
 MANIFEST = "tidtam-manifest.json"

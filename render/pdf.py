@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from tidtam.errors import TidtamError
+from tidtam.core.errors import TidtamError
 from tidtam.render import atomic
 
 PDF_FILE = "tidtam-summary.pdf"

@@ -20,8 +20,8 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from tidtam.errors import TidtamError
-from tidtam.paths import STATIC_DIR, TEMPLATES_DIR
+from tidtam.core.errors import TidtamError
+from tidtam.core.paths import STATIC_DIR, TEMPLATES_DIR
 from tidtam.render import atomic, filters, parallel
 from tidtam.render import context as C
 from tidtam.render import incremental as inc

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from tidtam.errors import SourceError
-from tidtam.transform.sheet import Cell, RawSheet
+from tidtam.core.errors import SourceError
+from tidtam.core.model import Cell, RawSheet
 
 REQUIRED_ROLES = ("directives", "responses")
 OPTIONAL_ROLES = ("satisfaction",)

@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from tidtam.errors import ConfigError
+from tidtam.core.errors import ConfigError
 
 ROLES = ("directives", "responses", "satisfaction")
 FILE_NAME = "sync.yaml"

@@ -26,10 +26,10 @@ from gspread.exceptions import APIError, NoValidUrlKeyFound
 from gspread.http_client import HTTPClient
 from gspread.utils import extract_id_from_url
 
-from tidtam.errors import GoogleError, SourceError
+from tidtam.core.errors import GoogleError, SourceError
+from tidtam.core.model import Cell, RawSheet
 from tidtam.sync import retry
 from tidtam.sync.retry import RetriesExhausted, RetryPolicy
-from tidtam.transform.sheet import Cell, RawSheet
 
 log = logging.getLogger("tidtam.sync")
 

@@ -23,9 +23,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from tidtam.errors import SourceError
+from tidtam.core.errors import SourceError
+from tidtam.core.model import Cell, RawSheet
 from tidtam.sync.sheets import Pull, PulledTab, to_raw_sheet
-from tidtam.transform.sheet import Cell, RawSheet
 
 FORMAT = "tidtam-snapshot"
 VERSION = 1

@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tidtam.config import load_config
-from tidtam.paths import ROOT
-from tidtam.transform.sheet import RawSheet
+from tidtam.core.config import load_config
+from tidtam.core.model import RawSheet
+
+ROOT = Path(__file__).resolve().parents[1]
 
 SAMPLE = ROOT / "sample"
 AS_OF = date(2024, 7, 31)

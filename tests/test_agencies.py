@@ -2,7 +2,7 @@
 
 import pytest
 
-from tidtam.config import Agency
+from tidtam.core.config import Agency
 from tidtam.transform.agencies import AgencyDirectory, AmbiguousAlias
 
 

@@ -17,11 +17,11 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tidtam.core.model import RawSheet
 from tidtam.sync.files import read_csv_values
 from tidtam.transform.columns import oversized_cells
 from tidtam.transform.dates import _from_text, parse_timestamp
 from tidtam.transform.reports import _instants, _mapped
-from tidtam.transform.sheet import RawSheet
 from tidtam.transform.text import arabic_digits, cell_text, clean_text, is_blank
 
 TZ = ZoneInfo("Asia/Bangkok")

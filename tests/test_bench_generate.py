@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from tidtam.config import load_config
-from tidtam.paths import ROOT
+from tidtam.core.config import load_config
 from tidtam.sync.files import read_source
 from tidtam.transform.dataset import compute_kpis, normalize
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _load(name: str, module_name: str):

@@ -14,8 +14,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tidtam.paths import ROOT
 from tidtam.render.context import agency_path
+
+ROOT = Path(__file__).resolve().parents[1]
 
 pytestmark = pytest.mark.browser
 
@@ -318,9 +319,9 @@ def test_hostile_text_never_runs(watched, tmp_path, config):
     from conftest import AS_OF, SAMPLE
     from hostile import PWN
 
+    from tidtam.core.model import RawSheet
     from tidtam.pipeline import build
     from tidtam.sync.files import read_source
-    from tidtam.transform.sheet import RawSheet
 
     sheets = read_source(SAMPLE / "data", config)
     base = sheets["responses"]

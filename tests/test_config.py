@@ -6,9 +6,9 @@ import pytest
 from click.testing import CliRunner
 
 from tidtam.cli import cli
-from tidtam.config import load_config
-from tidtam.errors import ConfigError
-from tidtam.paths import DEFAULT_CONFIG_DIR
+from tidtam.core.config import load_config
+from tidtam.core.errors import ConfigError
+from tidtam.core.paths import DEFAULT_CONFIG_DIR
 
 
 @pytest.fixture
@@ -125,7 +125,7 @@ BUILD_MISTAKES = [
 @pytest.mark.parametrize(("what", "mutate", "fragments"), BUILD_MISTAKES,
                          ids=[m[0] for m in BUILD_MISTAKES])
 def test_mistake_stops_the_build_and_leaves_the_site(cfg_dir, tmp_path, what, mutate, fragments):
-    from tidtam.paths import SAMPLE_DIR
+    from conftest import SAMPLE as SAMPLE_DIR
 
     data = tmp_path / "data"
     shutil.copytree(SAMPLE_DIR / "data", data)

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from tidtam import history
-from tidtam.errors import ConfigError
+from tidtam.core.errors import ConfigError
 from tidtam.history import History, RecordStats
 
 TZ = "Asia/Bangkok"

@@ -10,10 +10,10 @@ from bs4 import BeautifulSoup
 from conftest import AS_OF, SAMPLE
 from hostile import HOSTILE, PWN
 
+from tidtam.core.model import RawSheet
 from tidtam.pipeline import build
 from tidtam.render.exports import FORMULA_START
 from tidtam.sync.files import read_source
-from tidtam.transform.sheet import RawSheet
 
 FREE_TEXT = ["ผลการดำเนินการ", "ปัญหาอุปสรรค", "ชื่อผู้รายงาน", "เบอร์โทรศัพท์", "ที่อยู่อีเมล",
              "เอกสารแนบ", "ปัจจัยที่เป็นอุปสรรค"]

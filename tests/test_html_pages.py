@@ -246,8 +246,8 @@ def test_pages_carry_only_their_own_data(sample_site):
 
 
 def test_a_build_with_no_reports_still_renders(tmp_path, config):
+    from tidtam.core.model import RawSheet
     from tidtam.sync.files import read_source
-    from tidtam.transform.sheet import RawSheet
 
     sheets = read_source(SAMPLE / "data", config)
     sheets["responses"] = RawSheet("responses", "responses.csv", sheets["responses"].header, [])

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tidtam.paths import ROOT
+ROOT = Path(__file__).resolve().parents[1]
+
 
 DRIVER = Path(__file__).parent / "fixtures" / "kill_sync.py"
 KEY = "1SampleSpreadsheetKey0000000000000000000000"

@@ -21,11 +21,12 @@ from fixtures.google.fake_google import (
 )
 
 from tidtam import publish
-from tidtam.errors import GoogleError, LockedError, SourceError
+from tidtam.core.errors import GoogleError, LockedError, SourceError
 from tidtam.job import SyncOptions, run_sync
 from tidtam.lock import run_lock
-from tidtam.paths import ROOT
 from tidtam.pipeline import build_from_source
+
+ROOT = Path(__file__).resolve().parents[1]
 
 KEY = "1SampleSpreadsheetKey0000000000000000000000"
 FOLDER = "1FolderOnSharedDrive"

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from tidtam.errors import LockedError
+from tidtam.core.errors import LockedError
 from tidtam.lock import run_lock
 
 HOLDER = textwrap.dedent(

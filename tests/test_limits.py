@@ -8,8 +8,8 @@ from click.testing import CliRunner
 from conftest import AS_OF, SAMPLE
 
 from tidtam.cli import cli
-from tidtam.config import load_config
-from tidtam.paths import DEFAULT_CONFIG_DIR
+from tidtam.core.config import load_config
+from tidtam.core.paths import DEFAULT_CONFIG_DIR
 from tidtam.sync.files import read_source
 from tidtam.transform.dataset import compute_kpis, normalize
 

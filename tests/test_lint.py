@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tidtam.paths import ROOT
+ROOT = Path(__file__).resolve().parents[1]
+
 
 
 def test_ruff_finds_nothing():

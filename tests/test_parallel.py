@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tidtam.errors import ConfigError
+from tidtam.core.errors import ConfigError
 from tidtam.render import parallel
 
 pytestmark = pytest.mark.skipif(parallel.processes() < 2, reason="needs fork and two cores")

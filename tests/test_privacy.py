@@ -5,7 +5,7 @@ import json
 import pytest
 from test_job import project  # noqa: F401  (the fixture: config + Google fakes)
 
-from tidtam.errors import ConfigError
+from tidtam.core.errors import ConfigError
 
 
 def key_markers(key_file) -> list[str]:
@@ -85,8 +85,8 @@ def test_each_personal_field_can_be_published(tmp_path, field):
 
     from conftest import AS_OF, SAMPLE
 
-    from tidtam.config import load_config
-    from tidtam.paths import DEFAULT_CONFIG_DIR
+    from tidtam.core.config import load_config
+    from tidtam.core.paths import DEFAULT_CONFIG_DIR
     from tidtam.pipeline import build_from_source
 
     cfg = tmp_path / "config"

@@ -6,8 +6,8 @@ from conftest import BKK, sheet
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tidtam.core.model import RawSheet
 from tidtam.transform.dataset import normalize
-from tidtam.transform.sheet import RawSheet
 
 AS_OF = date(2024, 7, 31)
 REGISTER_HEADER = ["รหัส", "ประเภท", "ปัจจัย", "หน่วยงานรับผิดชอบ", "กำหนดรายงาน", "ข้อสั่งการ"]

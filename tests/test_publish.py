@@ -11,7 +11,7 @@ import pytest
 from fixtures.google.fake_google import SA_EMAIL, FakeDriveHttp, error_body, write_key_file
 
 from tidtam import publish
-from tidtam.errors import PublishError
+from tidtam.core.errors import PublishError
 from tidtam.publish import publish_drive, publish_folder
 from tidtam.render import atomic
 from tidtam.render.atomic import exchange

@@ -3,7 +3,7 @@
 import pytest
 from conftest import BKK, sheet
 
-from tidtam.errors import ConfigError
+from tidtam.core.errors import ConfigError
 from tidtam.transform.agencies import AgencyDirectory
 from tidtam.transform.register import canonical_code, read_register
 from tidtam.transform.taxonomy import CategoryIndex

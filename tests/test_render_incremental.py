@@ -6,12 +6,12 @@ import json
 import pytest
 from conftest import AS_OF, SAMPLE
 
+from tidtam.core.model import RawSheet
 from tidtam.pipeline import build
 from tidtam.render import incremental
 from tidtam.render.context import agency_path, directive_path
 from tidtam.render.incremental import MANIFEST
 from tidtam.sync.files import read_source
-from tidtam.transform.sheet import RawSheet
 
 AGENCY = "สำนักงานเขตบางรัก"
 

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from conftest import sheet
 
-from tidtam.errors import SourceError
+from tidtam.core.errors import SourceError
 from tidtam.transform.dataset import normalize
 
 REGISTER = sheet(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from tidtam.errors import ConfigError
-from tidtam.paths import ROOT
+from tidtam.core.errors import ConfigError
 from tidtam.sync.settings import load_sync_settings
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_the_shipped_file_loads(tmp_path):

@@ -16,7 +16,7 @@ from fixtures.google.fake_google import (
     write_key_file,
 )
 
-from tidtam.errors import GoogleError, SourceError
+from tidtam.core.errors import GoogleError, SourceError
 from tidtam.sync.retry import RetryPolicy
 from tidtam.sync.sheets import (
     TabRequest,

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tidtam.errors import SourceError
+from tidtam.core.errors import SourceError
 from tidtam.sync import snapshot
 from tidtam.sync.sheets import Pull, PulledTab
 from tidtam.sync.snapshot import load_snapshot, prune_snapshots, read_snapshot, save_snapshot

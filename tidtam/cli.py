@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from tidtam import __version__
-from tidtam.config import load_config
-from tidtam.paths import ROOT
+from tidtam.core.config import load_config
+from tidtam.core.errors import TidtamError
 
 
 def _as_of(_ctx, _param, value: str | None) -> date | None:
@@ -34,7 +34,7 @@ def build_options(fn):
                       help="The date the dashboard is 'as of' (default: today in Bangkok); "
                            "fixes it so builds are reproducible.")(fn)
     fn = click.option("--out", "out_dir", type=click.Path(path_type=Path),
-                      default=ROOT / "site", show_default="site/",
+                      default=Path("site"), show_default="site/",
                       help="Folder the dashboard is written to (replaced whole).")(fn)
     return fn
 
@@ -43,7 +43,26 @@ def log(message: str) -> None:
     click.echo(message, err=True)
 
 
-@click.group()
+class _Failure(click.ClickException):
+    """A domain error as click prints it: ``Error: <one line>``, with the error's exit code."""
+
+    def __init__(self, error: TidtamError):
+        super().__init__(error.message)
+        self.exit_code = error.exit_code
+
+
+class _Commands(click.Group):
+    """The command group: every expected failure (a TidtamError) becomes one line and its
+    documented exit code, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except TidtamError as error:
+            raise _Failure(error) from None
+
+
+@click.group(cls=_Commands)
 @click.version_option(__version__, prog_name="tidtam")
 def cli() -> None:
     """tidtam (ติดตาม): follow-up on BMA directives, from form reports to a Thai dashboard."""

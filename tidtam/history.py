@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from tidtam.errors import ConfigError
+from tidtam.core.errors import ConfigError
 
 OUTCOMES = ("running", "built", "ok", "failed", "interrupted")
 REPORT_FIELDS = (

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from tidtam.errors import ConfigError, TidtamError
+from tidtam.core.errors import ConfigError, TidtamError
 
 Log = Callable[[str], None]
 REQUIRED_ROLES = ("directives", "responses")
@@ -83,17 +83,16 @@ def tab_requests(settings: Any, config: Any, spreadsheet: str | None) -> list:
 
 def run_sync(options: SyncOptions, log: Log, drive_transport: Any = None) -> SyncResult:
     """Run the whole job once; raise a TidtamError (one line, exit code) when a stage fails."""
-    from tidtam.config import load_config
+    from tidtam.core.config import load_config
     from tidtam.history import History
     from tidtam.lock import run_lock
-    from tidtam.paths import ROOT
     from tidtam.sync.settings import load_sync_settings
 
     log = _stamped(log)
     config = load_config(options.config_dir)
     settings = load_sync_settings(config.dir)
     tabs = tab_requests(settings, config, options.spreadsheet)
-    out_dir = options.out_dir or ROOT / "site"
+    out_dir = options.out_dir or Path("site")
     source = "sheets:" + ",".join(f"{t.spreadsheet_id}!{t.tab}" for t in tabs)
     with run_lock(settings.resolve(settings.lock.path)):
         with History(settings.resolve(settings.history.path)) as history:
@@ -234,7 +233,7 @@ class _Job:
 
 def open_history(config_dir: Path | None) -> Any:
     """The history database named in ``config_dir``/sync.yaml (it must exist already)."""
-    from tidtam.config import load_config
+    from tidtam.core.config import load_config
     from tidtam.history import History
     from tidtam.sync.settings import load_sync_settings
 

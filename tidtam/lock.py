@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from tidtam.errors import LockedError
+from tidtam.core.errors import LockedError
 
 
 def _holder(path: Path) -> str:

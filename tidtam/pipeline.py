@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from tidtam.core.model import RawSheet
 from tidtam.render.site import render_site
 from tidtam.sync.files import read_source
 from tidtam.transform.dataset import Dataset, compute_kpis, normalize
-from tidtam.transform.sheet import RawSheet
 
 Log = Callable[[str], None]
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tidtam.errors import PublishError
+from tidtam.core.errors import PublishError
 from tidtam.render.atomic import swap_in
 
 log = logging.getLogger("tidtam.publish")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tidtam.errors import SourceError
+from tidtam.core.errors import SourceError
+from tidtam.core.model import RawSheet
 from tidtam.transform.quarantine import column_letter
-from tidtam.transform.sheet import RawSheet
 from tidtam.transform.text import cell_text, clean_text, is_blank
 
 

@@ -9,14 +9,14 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from tidtam.errors import SourceError
+from tidtam.core.errors import SourceError
+from tidtam.core.model import RawSheet
 from tidtam.transform import kpis as K
 from tidtam.transform.agencies import AgencyDirectory
 from tidtam.transform.assignments import assignment_status
 from tidtam.transform.register import Register, read_register
 from tidtam.transform.reports import Reports, read_reports
 from tidtam.transform.satisfaction import Satisfaction, read_satisfaction
-from tidtam.transform.sheet import RawSheet
 from tidtam.transform.taxonomy import CategoryIndex, StatusIndex
 
 ROLES = ("directives", "responses", "satisfaction")

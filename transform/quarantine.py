@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tidtam.transform.sheet import RawSheet
+from tidtam.core.model import RawSheet
 from tidtam.transform.text import raw_text
 
 # Reason codes (machines read these) and what they tell a person (Thai, shown on pages).

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from tidtam.errors import ConfigError
+from tidtam.core.errors import ConfigError
+from tidtam.core.model import RawSheet
 from tidtam.transform.agencies import AgencyDirectory
 from tidtam.transform.columns import (
     blank_rows,
@@ -19,7 +20,6 @@ from tidtam.transform.columns import (
 )
 from tidtam.transform.dates import parse_date
 from tidtam.transform.quarantine import rejected_frame
-from tidtam.transform.sheet import RawSheet
 from tidtam.transform.taxonomy import CategoryIndex
 from tidtam.transform.text import arabic_digits, cell_text, clean_text, match_key, split_list
 

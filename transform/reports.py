@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
+from tidtam.core.model import RawSheet
 from tidtam.transform.agencies import AgencyDirectory
 from tidtam.transform.columns import (
     blank_rows,
@@ -26,7 +27,6 @@ from tidtam.transform.columns import (
 from tidtam.transform.dates import parse_timestamp
 from tidtam.transform.quarantine import rejected_frame
 from tidtam.transform.register import Register
-from tidtam.transform.sheet import RawSheet
 from tidtam.transform.taxonomy import CategoryIndex, StatusIndex
 from tidtam.transform.text import cell_text, clean_text, match_key, split_list
 

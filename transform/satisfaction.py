@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from tidtam.core.model import RawSheet
 from tidtam.transform.columns import (
     blank_rows,
     field_cells,
@@ -16,7 +17,6 @@ from tidtam.transform.columns import (
 )
 from tidtam.transform.dates import parse_timestamp
 from tidtam.transform.quarantine import rejected_frame, unique_headers
-from tidtam.transform.sheet import RawSheet
 from tidtam.transform.text import cell_text, match_key
 
 

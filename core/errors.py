@@ -1,6 +1,8 @@
 """Errors a person can act on: each prints as one line, never a traceback.
 
-Exit codes (documented in the README):
+They do not depend on click: the command line (``tidtam/cli.py``) prints ``Error: <message>``
+and exits with the error's code. Exit codes (documented in the README):
+
   2  configuration mistake (a file under config/ or a --config folder)
   3  the source data cannot be read (missing file, tab or required column)
   4  Google refused or failed (key file, sharing, not found, retries exhausted)
@@ -10,13 +12,22 @@ Exit codes (documented in the README):
 
 from __future__ import annotations
 
-import click
 
-
-class TidtamError(click.ClickException):
-    """Base for every expected failure; click prints ``Error: <message>`` and exits."""
+class TidtamError(Exception):
+    """Base for every expected failure: a one-line ``message`` and an ``exit_code``."""
 
     exit_code = 1
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+    def format_message(self) -> str:
+        """The line shown to a person (without the ``Error:`` prefix)."""
+        return self.message
 
 
 class ConfigError(TidtamError):

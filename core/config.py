@@ -14,8 +14,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from tidtam.errors import ConfigError
-from tidtam.paths import DEFAULT_CONFIG_DIR
+from tidtam.core.errors import ConfigError
+from tidtam.core.paths import DEFAULT_CONFIG_DIR
 
 STATUS_KEYS = ("done", "in_progress", "cannot", "not_reported")
 
