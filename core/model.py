@@ -1,23 +1,41 @@
-"""The raw table every source is read into before normalization."""
+"""The data model every stage shares: what ``sync`` hands over, what ``transform`` makes of
+it, and what ``render`` writes.
+
+    RawSheet  --transform-->  Dataset (+ Rejection rows)  -->  KPIs  --render-->  Output
+
+Nothing here imports a stage. The tables inside a :class:`Dataset` are pandas frames whose
+columns are listed here, so every stage names them the same way.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+if TYPE_CHECKING:  # typing only: the config is data, loaded by core/config.py
+    from tidtam.core.config import Config
 
 # A cell as a source hands it over: text from CSV and Sheets' formatted values, numbers
 # (serial dates among them) from UNFORMATTED_VALUE pulls, date cells from .xlsx.
 Cell = str | int | float | bool | datetime | date | None
+
+# The sheets a source holds, by role; the role is the ``source`` column of rejected.csv.
+ROLES = ("directives", "responses", "satisfaction")
+REQUIRED_ROLES = ("directives", "responses")
 
 
 @dataclass(frozen=True)
 class RawSheet:
     """One tab of a source, as read, with nothing dropped.
 
-    ``role`` is what the sheet is for (``directives``, ``responses``, ``satisfaction``)
-    and is the ``source`` column of rejected.csv; ``title`` names it for people (a file or
-    tab name). Every row is padded to the header's length; ``rows[i]`` is sheet row
-    ``i + 2`` (the header is row 1), so quarantine can name the row staff must fix.
+    ``role`` is what the sheet is for (one of :data:`ROLES`); ``title`` names it for people
+    (a file or tab name). Every row is padded to the header's length; ``rows[i]`` is sheet
+    row ``i + 2`` (the header is row 1), so quarantine can name the row staff must fix.
     """
 
     role: str
@@ -40,3 +58,162 @@ class RawSheet:
     def sheet_row(index: int) -> int:
         """The spreadsheet row number of data row ``index`` (header is row 1)."""
         return index + 2
+
+
+Sheets = dict[str, RawSheet]
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """Why one row of a sheet was quarantined, in words staff can act on.
+
+    ``detail`` is a Thai message; where it quotes what a person typed, the quoted field and
+    its value are kept as data (``field``, ``value``) and the message holds ``{value}``,
+    so a personal value can be hidden without reading the message.
+    """
+
+    index: int          # the row's index in RawSheet.rows (sheet row = index + 2)
+    reason: str         # a key of the rules table (machines read it)
+    detail: str         # Thai; may hold "{value}"
+    suggestion: str = ""
+    field: str = ""     # the field whose typed value the detail quotes, if any
+    value: str = ""
+
+    def message(self, hide: bool = False, hidden: str = "") -> str:
+        """The detail with the quoted value, or ``hidden`` in its place."""
+        if "{value}" not in self.detail:
+            return self.detail
+        return self.detail.replace("{value}", hidden if hide else f'"{self.value}"')
+
+
+# Columns of every sheet's quarantine frame before its original cells.
+REJECTED_COLUMNS = ["source", "row", "reason", "reason_label", "detail", "suggestion"]
+# Kept beside them (dropped from exports): the quoted field and value of each rejection.
+QUOTE_COLUMNS = ["quoted_field", "quoted_value"]
+
+
+@dataclass
+class SheetResult:
+    """What normalizing one sheet left: its quarantine and counts."""
+
+    rejected: pd.DataFrame
+    rows: int
+    blank: int
+    unclaimed: list[str]
+
+
+@dataclass
+class Register(SheetResult):
+    """Accepted directives and their assignments (directive x agency)."""
+
+    directives: pd.DataFrame = field(default_factory=pd.DataFrame)
+    assignments: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # Codes of directives the register quarantined -> their sheet row.
+    rejected_codes: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Reports(SheetResult):
+    """Accepted progress reports, one row each."""
+
+    reports: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+@dataclass
+class Satisfaction(SheetResult):
+    """One row per accepted answer (respondent x question), and the respondents."""
+
+    answers: pd.DataFrame = field(default_factory=pd.DataFrame)
+    respondents: pd.DataFrame = field(default_factory=pd.DataFrame)
+    questions: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Dataset:
+    """Everything the KPIs and pages are computed from."""
+
+    as_of: date
+    config: Config
+    register: Register
+    reports: Reports
+    satisfaction: Satisfaction | None
+    assignments: pd.DataFrame
+    rejected: pd.DataFrame  # every sheet's quarantine, one frame
+
+    def sheets(self) -> list[tuple[str, SheetResult, int]]:
+        """(role, result, rows accepted) of every sheet read."""
+        out: list[tuple[str, SheetResult, int]] = [
+            ("directives", self.register, len(self.register.directives)),
+            ("responses", self.reports, len(self.reports.reports))]
+        if self.satisfaction is not None:
+            out.append(("satisfaction", self.satisfaction, len(self.satisfaction.respondents)))
+        return out
+
+
+@dataclass(frozen=True)
+class SheetQuality:
+    """Rows read, accepted, blank and quarantined (by reason) of one sheet."""
+
+    rows: int
+    accepted: int
+    blank: int
+    rejected: int
+    rejected_by_reason: dict[str, int]
+    unclaimed_columns: list[str]
+
+
+@dataclass(frozen=True)
+class KPIs:
+    """The seed's success measures and the data-quality counts: ``data/kpis.json``.
+
+    Field order is the file's key order (a machine contract).
+    """
+
+    as_of: str
+    directives: int
+    assignments_total: int
+    assignments_by_status: dict[str, int]
+    assignments_reported_pct: float | None
+    agencies_total: int
+    agencies_reported: int
+    reporting_rate_pct: float | None
+    reporting_rate_target_pct: float
+    rows_read: int
+    reports_accepted: int
+    rows_rejected: int
+    blank_rows: int
+    satisfaction_pct: float | None
+    satisfaction_mean_score: float | None
+    satisfaction_high_share_pct: float | None
+    satisfaction_respondents: int
+    satisfaction_answers: int
+    users_total: int
+    satisfaction_response_rate_pct: float | None
+    satisfaction_target_pct: float
+    quality: dict[str, SheetQuality]
+
+    def as_dict(self) -> dict:
+        """Plain JSON-ready data, in the file's key order."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One earlier recorded run, as the trend page draws it."""
+
+    label: str
+    as_of: str
+    counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file of the site: where it goes, the digest of its inputs, how to write it.
+
+    ``write`` is None for a file whose digest is known only from its content (a data export
+    streamed to disk); the writer then writes it first and compares afterwards.
+    """
+
+    path: str
+    digest: str | None
+    write: Callable[[Path], object]

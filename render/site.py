@@ -103,6 +103,7 @@ def write_site(data: Dataset, kpis: dict, staged: Path, previous: Path, old: dic
     (``render/parallel.py``): the data files, workbook and directive-level pages there;
     the overview, charts and agency pages here.
     """
+    kpis = kpis.as_dict()
     facts = C.SiteFacts.of(data)
     render = _Render(data, kpis, facts, staged, previous, old, trend)
     (tables, tables_out), (pages_, pages_out) = parallel.run_beside(

@@ -46,7 +46,7 @@ def kpis(case) -> dict:
     to know what was accepted and quarantined)."""
     config = load_config(case / "config")
     sheets = read_source(case / "data", config)
-    return compute_kpis(normalize(sheets, config, generate.AS_OF))
+    return compute_kpis(normalize(sheets, config, generate.AS_OF)).as_dict()
 
 
 def test_the_build_quarantines_exactly_what_the_generator_intended(case, kpis):

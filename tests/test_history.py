@@ -58,7 +58,7 @@ def run(db: History, reports: list[dict], assignments: list[dict]) -> tuple[int,
     """One whole run: start, record, finish ok."""
     run_id = db.start_run("test")
     stats = db.record_build(
-        run_id, pd.DataFrame(reports), pd.DataFrame(assignments), {"rows_read": len(reports)}
+        run_id, pd.DataFrame(reports), pd.DataFrame(assignments), None
     )
     db.finish_run(run_id, "ok")
     return run_id, stats
@@ -180,7 +180,7 @@ def test_a_run_that_fails_while_recording_leaves_nothing(db):
     no_status = pd.DataFrame([A_PROG]).drop(columns="status")
 
     with pytest.raises(KeyError):
-        db.record_build(run_id, pd.DataFrame([R1]), no_status, {})
+        db.record_build(run_id, pd.DataFrame([R1]), no_status, None)
 
     assert count(db, "reports") == 0
     assert count(db, "assignment_changes") == 0

@@ -51,7 +51,7 @@ def hostile_site(tmp_path_factory, config):
 
 def test_build_survives_and_loses_no_row(hostile_site):
     out, result, rows = hostile_site
-    q = result.kpis["quality"]["responses"]
+    q = result.kpis.as_dict()["quality"]["responses"]
     assert q["rows"] == rows
     assert q["accepted"] + q["rejected"] + q["blank"] == rows
     assert (out / "index.html").is_file()

@@ -89,7 +89,7 @@ def test_sync_gives_the_same_kpis_as_build_on_the_csv_download(project, sample_s
     result = project.sync()
 
     assert kpis(project.root / "site") == kpis(sample_site)
-    assert result.kpis == kpis(sample_site)
+    assert result.kpis.as_dict() == kpis(sample_site)
     assert kpis(project.root / "www" / "tidtam") == kpis(sample_site)
     [page] = [f for f in project.drive.files.values() if f.name.endswith(".html")]
     # Drive gets the self-contained overview: it must open alone, with no other file.

@@ -50,13 +50,13 @@ def test_longer_cell_quarantines_its_row_naming_the_limit(config, tmp_path):
     rejected = data.rejected.set_index(["source", "row"]).loc[("responses", last_row)]
     assert rejected["reason"] == "cell_too_long"
     assert "ปัญหาอุปสรรค: 50,001 ตัวอักษร เกินขีดจำกัด 50,000" in rejected["detail"]
-    q = compute_kpis(data)["quality"]["responses"]
+    q = compute_kpis(data).as_dict()["quality"]["responses"]
     assert q["accepted"] + q["rejected"] + q["blank"] == q["rows"]
 
 
 def test_a_hundred_columns(config, tmp_path):
     sheets, _ = with_rows(config, extra_cols=100)
-    kpis = compute_kpis(normalize(sheets, config, AS_OF))
+    kpis = compute_kpis(normalize(sheets, config, AS_OF)).as_dict()
     assert len(kpis["quality"]["responses"]["unclaimed_columns"]) == 100 + 1
     assert kpis["reports_accepted"] == 937
 
@@ -71,7 +71,7 @@ def test_tens_of_megabytes_of_text(config, tmp_path):
             for r in valid]
     sheets["responses"] = type(base)("responses", base.title, base.header, rows)
     assert sum(len(r[col["ผลการดำเนินการ"]].encode()) for r in rows) >= 20 * 10**6
-    kpis = compute_kpis(normalize(sheets, config, AS_OF))
+    kpis = compute_kpis(normalize(sheets, config, AS_OF)).as_dict()
     assert kpis["reports_accepted"] == 400
 
 

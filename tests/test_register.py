@@ -5,7 +5,7 @@ from conftest import BKK, sheet
 
 from tidtam.core.errors import ConfigError
 from tidtam.transform.agencies import AgencyDirectory
-from tidtam.transform.register import canonical_code, read_register
+from tidtam.transform.register import DirectiveIndex, canonical_code, read_register
 from tidtam.transform.taxonomy import CategoryIndex
 
 HEADER = ["รหัส", "ปีงบประมาณ", "รอบ", "ที่มา", "ผู้ตรวจราชการ", "ข้อสั่งการ", "ประเภท", "ปัจจัย",
@@ -85,13 +85,13 @@ def test_duplicate_code_keeps_the_first(config):
 
 
 def test_rejected_directive_is_remembered_for_its_reports(config):
-    r = reg(config, row("2566-1-005", type_="ประเภทที่ไม่มี"))
+    r = DirectiveIndex(reg(config, row("2566-1-005", type_="ประเภทที่ไม่มี")))
     assert r.resolve("2566-1-005") == "2566-1-005"
     assert r.is_rejected("2566-1-005")
 
 
 def test_resolve_by_code_variants_and_exact_text(config):
-    r = reg(config, row("2566-1-005"))
+    r = DirectiveIndex(reg(config, row("2566-1-005")))
     for written in ("2566-1-005", "๒๕๖๖-๑-๐๐๕", "2566-1-5 ข้อความ", "ข้อความ"):
         assert r.resolve(written) == "2566-1-005"
     assert r.resolve("2566-1-006") is None

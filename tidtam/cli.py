@@ -95,8 +95,8 @@ def build(source: Path, config_dir: Path | None, out_dir: Path, as_of: date | No
         log(f"pdf: {write_summary_pdf(result.out_dir)}")
     k = result.kpis
     click.echo(f"built {result.out_dir / 'index.html'}: reporting rate "
-               f"{_pct(k['reporting_rate_pct'])} ({k['agencies_reported']}/{k['agencies_total']} "
-               f"agencies), {k['reports_accepted']} reports, {k['rows_rejected']} rows "
+               f"{_pct(k.reporting_rate_pct)} ({k.agencies_reported}/{k.agencies_total} "
+               f"agencies), {k.reports_accepted} reports, {k.rows_rejected} rows "
                "quarantined (see data/rejected.csv)")
 
 
@@ -157,8 +157,8 @@ def sync(spreadsheet: str | None, key_file: Path | None, no_publish: bool,
                           spreadsheet=spreadsheet, key_file=key_file, publish=not no_publish)
     result = run_sync(options, log)
     k = result.kpis
-    click.echo(f"synced (run {result.run_id}): reporting rate {_pct(k['reporting_rate_pct'])}, "
-               f"{k['reports_accepted']} reports ({result.new_reports} new); "
+    click.echo(f"synced (run {result.run_id}): reporting rate {_pct(k.reporting_rate_pct)}, "
+               f"{k.reports_accepted} reports ({result.new_reports} new); "
                f"published to {'; '.join(result.published)}")
 
 

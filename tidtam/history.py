@@ -26,6 +26,7 @@ from typing import Any
 import pandas as pd
 
 from tidtam.core.errors import ConfigError
+from tidtam.core.model import KPIs
 
 OUTCOMES = ("running", "built", "ok", "failed", "interrupted")
 REPORT_FIELDS = (
@@ -236,7 +237,7 @@ class History:
         run_id: int,
         reports: pd.DataFrame,
         assignments: pd.DataFrame,
-        kpis: Mapping[str, Any],
+        kpis: KPIs | None,
         snapshot: Path | None = None,
     ) -> RecordStats:
         """Store a build's reports, assignment changes and counts in one transaction."""
@@ -263,9 +264,9 @@ class History:
                 "new_reports = ?, changed_assignments = ?, status_counts = ? WHERE run_id = ?",
                 (
                     str(snapshot) if snapshot else None,
-                    kpis.get("rows_read"),
-                    kpis.get("reports_accepted", len(reports)),
-                    kpis.get("rows_rejected"),
+                    kpis.rows_read if kpis else None,
+                    kpis.reports_accepted if kpis else len(reports),
+                    kpis.rows_rejected if kpis else None,
                     len(assignments),
                     new_reports,
                     len(changes),

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from tidtam.core.errors import ConfigError, TidtamError
+from tidtam.core.model import KPIs
 
 Log = Callable[[str], None]
 REQUIRED_ROLES = ("directives", "responses")
@@ -41,7 +42,7 @@ class SyncResult:
 
     run_id: int
     snapshot: Path
-    kpis: dict
+    kpis: KPIs
     new_reports: int
     changed_assignments: int
     published: list[str] = field(default_factory=list)

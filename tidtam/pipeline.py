@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from tidtam.core.model import RawSheet
+from tidtam.core.model import Dataset, KPIs, RawSheet
 from tidtam.render.site import render_site
 from tidtam.sync.files import read_source
-from tidtam.transform.dataset import Dataset, compute_kpis, normalize
+from tidtam.transform.dataset import compute_kpis, normalize
 
 Log = Callable[[str], None]
 
@@ -25,7 +25,7 @@ Log = Callable[[str], None]
 class BuildResult:
     """What a build produced: the KPIs, the normalized tables and where the site is."""
 
-    kpis: dict
+    kpis: KPIs
     dataset: Dataset
     out_dir: Path
     files: list[str]
@@ -70,20 +70,20 @@ def build(sheets: Sheets | Callable[[], Sheets], config, out_dir: Path,
 
 
 def _normalize(sheets: Sheets | Callable[[], Sheets], config, as_of: date,
-               log: Log) -> tuple[Dataset, dict]:
+               log: Log) -> tuple[Dataset, KPIs]:
     if callable(sheets):
         sheets = sheets()
     started = time.perf_counter()
     data = normalize(sheets, config, as_of)
     kpis = compute_kpis(data)
-    q = kpis["quality"]["responses"]
-    log(f"normalize: {q['rows']} response rows -> {q['accepted']} reports, "
-        f"{q['rejected']} quarantined, {q['blank']} blank; {kpis['directives']} directives, "
-        f"{kpis['assignments_total']} assignments ({_secs(started)})")
+    q = kpis.quality["responses"]
+    log(f"normalize: {q.rows} response rows -> {q.accepted} reports, "
+        f"{q.rejected} quarantined, {q.blank} blank; {kpis.directives} directives, "
+        f"{kpis.assignments_total} assignments ({_secs(started)})")
     return data, kpis
 
 
-def _render(data: Dataset, kpis: dict, out_dir: Path, log: Log,
+def _render(data: Dataset, kpis: KPIs, out_dir: Path, log: Log,
             previous: Path | None) -> BuildResult:
     started = time.perf_counter()
     files = render_site(data, kpis, out_dir, previous=previous)

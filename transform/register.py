@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 
 from tidtam.core.errors import ConfigError
-from tidtam.core.model import RawSheet
+from tidtam.core.model import RawSheet, Register
 from tidtam.transform.agencies import AgencyDirectory
 from tidtam.transform.columns import (
     blank_rows,
@@ -42,27 +41,18 @@ def canonical_code(text: str) -> str | None:
     return f"{year}-{int(rnd)}-{int(num):03d}"
 
 
-@dataclass
-class Register:
-    """Accepted directives, their assignments, and what the register quarantined."""
+class DirectiveIndex:
+    """Look up what a report's directive cell means, and which pairs are assigned."""
 
-    directives: pd.DataFrame
-    assignments: pd.DataFrame
-    rejected: pd.DataFrame
-    rows: int
-    blank: int
-    unclaimed: list[str]
-    rejected_codes: dict[str, int] = field(default_factory=dict)
-    _by_text: dict[str, str] = field(default_factory=dict)
-    _pairs: set[tuple[str, str]] = field(default_factory=set)
-
-    def __post_init__(self) -> None:
-        self._codes = set(self.directives["directive_code"])
+    def __init__(self, register: Register):
+        self.rejected_codes = register.rejected_codes
+        directives = register.directives
+        self._codes = set(directives["directive_code"])
         self._by_text = {match_key(t): c for t, c in
-                         zip(self.directives["text"], self.directives["directive_code"],
-                             strict=True) if t}
-        self._pairs = set(zip(self.assignments["directive_code"], self.assignments["agency"],
-                              strict=True))
+                         zip(directives["text"], directives["directive_code"], strict=True)
+                         if t}
+        self._pairs = set(zip(register.assignments["directive_code"],
+                              register.assignments["agency"], strict=True))
 
     def resolve(self, text: str) -> str | None:
         """The code a report's directive cell means: a code (then text), or the exact text."""

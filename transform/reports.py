@@ -8,14 +8,13 @@ the first failing check is the row's reason.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
-from tidtam.core.model import RawSheet
+from tidtam.core.model import RawSheet, Reports
 from tidtam.transform.agencies import AgencyDirectory
 from tidtam.transform.columns import (
     blank_rows,
@@ -26,7 +25,7 @@ from tidtam.transform.columns import (
 )
 from tidtam.transform.dates import parse_timestamp
 from tidtam.transform.quarantine import rejected_frame
-from tidtam.transform.register import Register
+from tidtam.transform.register import DirectiveIndex
 from tidtam.transform.taxonomy import CategoryIndex, StatusIndex
 from tidtam.transform.text import cell_text, clean_text, match_key, split_list
 
@@ -40,17 +39,6 @@ _MICROSECOND = timedelta(microseconds=1)
 FREE_TEXT = ["result", "obstacles", "reporter", "phone", "email", "attachments"]
 # Fields the row checks match as normalized text (free text is cleaned for accepted rows only).
 CHECKED = ["agency", "directive", "status", "reporter"]
-
-
-@dataclass
-class Reports:
-    """Accepted reports and the sheet's quarantine and counts."""
-
-    reports: pd.DataFrame
-    rejected: pd.DataFrame
-    rows: int
-    blank: int
-    unclaimed: list[str]
 
 
 def _mapped(values: list[object], fn) -> list:
@@ -83,7 +71,7 @@ class _CleanOnRead:
 
 
 def read_reports(
-    sheet: RawSheet, form, register: Register, agencies: AgencyDirectory,
+    sheet: RawSheet, form, register: DirectiveIndex, agencies: AgencyDirectory,
     factors: CategoryIndex, statuses: StatusIndex, tz: ZoneInfo, latest_allowed: datetime,
     max_cell_chars: int = 50_000,
 ) -> Reports:
@@ -131,11 +119,11 @@ def read_reports(
         frame = pd.DataFrame([], columns=REPORT_COLUMNS)
         frame["submitted_at"] = pd.Series([], dtype=f"datetime64[ns, {tz.key}]")
     return Reports(
-        reports=frame,
         rejected=rejected_frame(sheet, *rej),
         rows=len(sheet.rows),
         blank=sum(blank),
         unclaimed=columns.unclaimed,
+        reports=frame,
     )
 
 
@@ -149,7 +137,7 @@ def _test_rows(text: dict[str, list[str]], markers: list[str]) -> list[bool]:
     return [any(row) for row in zip(*hits, strict=True)]
 
 
-def _valid_rows(blank, test, stamps, agency, code, status, register: Register,
+def _valid_rows(blank, test, stamps, agency, code, status, register: DirectiveIndex,
                 latest: datetime) -> list[bool]:
     """True for the rows :func:`_check` accepts, decided from the resolved columns alone.
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from tidtam.core.model import RawSheet
+from tidtam.core.model import RawSheet, Satisfaction
 from tidtam.transform.columns import (
     blank_rows,
     field_cells,
@@ -18,19 +17,6 @@ from tidtam.transform.columns import (
 from tidtam.transform.dates import parse_timestamp
 from tidtam.transform.quarantine import rejected_frame, unique_headers
 from tidtam.transform.text import cell_text, match_key
-
-
-@dataclass
-class Satisfaction:
-    """One row per accepted answer (respondent x question), plus the survey's quarantine."""
-
-    answers: pd.DataFrame      # respondent_row, group, question, label, score
-    respondents: pd.DataFrame  # respondent_row, submitted_at, group, comment
-    questions: list[str]
-    rejected: pd.DataFrame
-    rows: int
-    blank: int
-    unclaimed: list[str]
 
 
 def read_satisfaction(sheet: RawSheet, form, tz: ZoneInfo,
