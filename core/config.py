@@ -15,9 +15,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from tidtam.core.errors import ConfigError
+from tidtam.core.model import STATUS_KEYS, StatusKey
 from tidtam.core.paths import DEFAULT_CONFIG_DIR
-
-STATUS_KEYS = ("done", "in_progress", "cannot", "not_reported")
 
 
 class _Strict(BaseModel):
@@ -41,7 +40,7 @@ class Category(_Strict):
 
 
 class Status(_Strict):
-    key: Literal["done", "in_progress", "cannot", "not_reported"]
+    key: StatusKey
     code: str
     label: str
     reported: bool
@@ -265,13 +264,6 @@ def load_config(config_dir: Path | str | None = None) -> Config:
         settings=parsed["settings.yaml"],
     )
     _check_timezone(folder / "settings.yaml", config.settings.timezone)
-    # Alias ambiguity needs the matching rules, which live with the agency matcher.
-    from tidtam.transform.agencies import AgencyDirectory, AmbiguousAlias
-
-    try:
-        AgencyDirectory(config.agencies)
-    except AmbiguousAlias as exc:
-        raise ConfigError(folder / "agencies.yaml", str(exc)) from None
     return config
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, get_args
 
 import pandas as pd
 
@@ -23,6 +23,11 @@ if TYPE_CHECKING:  # typing only: the config is data, loaded by core/config.py
 # A cell as a source hands it over: text from CSV and Sheets' formatted values, numbers
 # (serial dates among them) from UNFORMATTED_VALUE pulls, date cells from .xlsx.
 Cell = str | int | float | bool | datetime | date | None
+
+# The four reporting statuses (taxonomy.yaml gives their codes and Thai labels); the
+# first three are "reported", not_reported is the absence of a valid report.
+StatusKey = Literal["done", "in_progress", "cannot", "not_reported"]
+STATUS_KEYS: list[str] = list(get_args(StatusKey))  # a list: pandas reads a tuple as one key
 
 # The sheets a source holds, by role; the role is the ``source`` column of rejected.csv.
 ROLES = ("directives", "responses", "satisfaction")
@@ -63,13 +68,18 @@ class RawSheet:
 Sheets = dict[str, RawSheet]
 
 
+# Where a rejection's detail quotes the typed value. NUL never survives cell cleaning, so
+# no typed text can be mistaken for it.
+VALUE_SLOT = "\x00"
+
+
 @dataclass(frozen=True)
 class Rejection:
     """Why one row of a sheet was quarantined, in words staff can act on.
 
     ``detail`` is a Thai message; where it quotes what a person typed, the quoted field and
-    its value are kept as data (``field``, ``value``) and the message holds ``{value}``,
-    so a personal value can be hidden without reading the message.
+    its value are kept as data (``field``, ``value``) and the message holds
+    :data:`VALUE_SLOT`, so a personal value can be hidden without reading the message.
     """
 
     index: int          # the row's index in RawSheet.rows (sheet row = index + 2)
@@ -81,14 +91,20 @@ class Rejection:
 
     def message(self, hide: bool = False, hidden: str = "") -> str:
         """The detail with the quoted value, or ``hidden`` in its place."""
-        if "{value}" not in self.detail:
-            return self.detail
-        return self.detail.replace("{value}", hidden if hide else f'"{self.value}"')
+        return fill_slot(self.detail, self.value, hidden if hide else None)
+
+
+def fill_slot(detail: str, value: str, hidden: str | None = None) -> str:
+    """``detail`` with its value slot filled: the value in quotes, or ``hidden``."""
+    if VALUE_SLOT not in detail:
+        return detail
+    return detail.replace(VALUE_SLOT, hidden if hidden is not None else f'"{value}"')
 
 
 # Columns of every sheet's quarantine frame before its original cells.
 REJECTED_COLUMNS = ["source", "row", "reason", "reason_label", "detail", "suggestion"]
-# Kept beside them (dropped from exports): the quoted field and value of each rejection.
+# Kept beside them until published (transform/privacy.public_rejected fills the detail's
+# value slot and drops these): the quoted field and value of each rejection.
 QUOTE_COLUMNS = ["quoted_field", "quoted_value"]
 
 

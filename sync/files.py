@@ -5,14 +5,12 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from tidtam.core.config import Config, Tabs
 from tidtam.core.errors import SourceError
-from tidtam.core.model import Cell, RawSheet
-
-REQUIRED_ROLES = ("directives", "responses")
-OPTIONAL_ROLES = ("satisfaction",)
+from tidtam.core.model import REQUIRED_ROLES, ROLES, Cell, RawSheet
 
 
-def read_source(path: Path | str, config) -> dict[str, RawSheet]:
+def read_source(path: Path | str, config: Config) -> dict[str, RawSheet]:
     """The sheets of ``path`` by role (``directives``, ``responses``, ``satisfaction``)."""
     path = Path(path)
     if not path.exists():
@@ -39,9 +37,9 @@ def _check_size(path: Path, limit_mb: float) -> None:
                               "MB (settings.yaml limits.max_source_mb)")
 
 
-def _read_csv_folder(folder: Path, files) -> dict[str, RawSheet]:
+def _read_csv_folder(folder: Path, files: Tabs) -> dict[str, RawSheet]:
     sheets = {}
-    for role in REQUIRED_ROLES + OPTIONAL_ROLES:
+    for role in ROLES:
         name = getattr(files, role)
         file = folder / name
         if not file.is_file():
@@ -70,7 +68,7 @@ def read_csv_values(file: Path) -> list[list[Cell]]:
                       "(File > Download > CSV)")
 
 
-def _read_workbook(file: Path, tabs) -> dict[str, RawSheet]:
+def _read_workbook(file: Path, tabs: Tabs) -> dict[str, RawSheet]:
     from openpyxl import load_workbook
 
     try:
@@ -79,7 +77,7 @@ def _read_workbook(file: Path, tabs) -> dict[str, RawSheet]:
         raise SourceError(f"{file}: cannot be opened as an .xlsx workbook ({exc})") from None
     try:
         sheets = {}
-        for role in REQUIRED_ROLES + OPTIONAL_ROLES:
+        for role in ROLES:
             tab = getattr(tabs, role)
             if tab not in book.sheetnames:
                 if role in REQUIRED_ROLES:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import google.auth.exceptions
 import requests
@@ -18,6 +18,9 @@ from tenacity import (
     wait_exponential,
     wait_random,
 )
+
+if TYPE_CHECKING:  # settings.py imports pydantic models only; no cycle at run time
+    from tidtam.sync.settings import GoogleSettings
 
 log = logging.getLogger("tidtam.sync")
 
@@ -40,15 +43,15 @@ class RetryPolicy:
     timeout: float = 30.0
 
     @classmethod
-    def from_settings(cls, google: object) -> RetryPolicy:
-        """Build from a GoogleSettings section of config/sync.yaml."""
-        retry = google.retry  # type: ignore[attr-defined]
+    def from_settings(cls, google: GoogleSettings) -> RetryPolicy:
+        """Build from the google: section of config/sync.yaml."""
+        retry = google.retry
         return cls(
             attempts=retry.attempts,
             initial_wait=retry.initial_wait_seconds,
             max_wait=retry.max_wait_seconds,
             max_total=retry.max_total_seconds,
-            timeout=google.timeout_seconds,  # type: ignore[attr-defined]
+            timeout=google.timeout_seconds,
         )
 
 

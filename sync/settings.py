@@ -8,8 +8,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from tidtam.core.errors import ConfigError
+from tidtam.core.model import ROLES
 
-ROLES = ("directives", "responses", "satisfaction")
 FILE_NAME = "sync.yaml"
 
 

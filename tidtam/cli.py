@@ -10,6 +10,7 @@ import click
 from tidtam import __version__
 from tidtam.core.config import load_config
 from tidtam.core.errors import TidtamError
+from tidtam.transform.agencies import AgencyDirectory
 
 
 def _as_of(_ctx, _param, value: str | None) -> date | None:
@@ -110,6 +111,7 @@ def check_config(config_dir: Path | None) -> None:
         tidtam check-config --config config
     """
     config = load_config(config_dir)
+    AgencyDirectory(config.agencies, config.dir / "agencies.yaml")  # no alias means two
     click.echo(f"{config.dir}: ok ({len(config.agencies)} agencies, "
                f"{len(config.taxonomy.directive_types)} directive types)")
 

@@ -10,22 +10,26 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from pathlib import Path
 
+from tidtam.core.config import Agency
+from tidtam.core.errors import ConfigError
 from tidtam.transform.text import match_key
 
 DISTRICT_PREFIX = "สำนักงานเขต"
 DISTRICT_SHORT_FORMS = ("เขต", "สนข.", "สำนักงานเขต", "")
 
 
-class AmbiguousAlias(ValueError):
-    """One written form would mean two agencies."""
+class AmbiguousAlias(ConfigError):
+    """One written form would mean two agencies: agencies.yaml must say which."""
 
 
 class AgencyDirectory:
     """Lookup of agencies (config ``Agency`` objects) by any accepted written form."""
 
-    def __init__(self, agencies: Iterable):
+    def __init__(self, agencies: Iterable[Agency], source: Path | str = "agencies.yaml"):
         self.agencies = list(agencies)
+        self.source = source
         self._by_key: dict[str, str] = {}
         self._suggested: dict[str, str | None] = {}
         self._group_keys: list[tuple[str, str]] | None = None
@@ -34,7 +38,7 @@ class AgencyDirectory:
                 self._add(match_key(form), agency.name, form)
 
     @staticmethod
-    def _forms(agency) -> list[str]:
+    def _forms(agency: Agency) -> list[str]:
         forms = [agency.name, *agency.aliases]
         if agency.kind == "district" and agency.name.startswith(DISTRICT_PREFIX):
             bare = agency.name.removeprefix(DISTRICT_PREFIX)
@@ -43,11 +47,11 @@ class AgencyDirectory:
 
     def _add(self, key: str, name: str, form: str) -> None:
         if not key:
-            raise AmbiguousAlias(f"agency {name!r} has an empty alias; remove it")
+            raise AmbiguousAlias(self.source, f"agency {name!r} has an empty alias; remove it")
         other = self._by_key.get(key)
         if other is not None and other != name:
             raise AmbiguousAlias(
-                f"alias {form!r} would mean both {other!r} and {name!r}; "
+                self.source, f"alias {form!r} would mean both {other!r} and {name!r}; "
                 "keep it on one agency only"
             )
         self._by_key[key] = name

@@ -53,7 +53,7 @@ def normalize(sheets: dict[str, RawSheet], config: Config, as_of: date) -> Datas
         if role not in sheets:
             raise SourceError(f"the source has no {role} sheet")
     tz = ZoneInfo(config.settings.timezone)
-    agencies = AgencyDirectory(config.agencies)
+    agencies = AgencyDirectory(config.agencies, config.dir / "agencies.yaml")
     types = CategoryIndex(config.taxonomy.directive_types)
     factors = CategoryIndex(config.taxonomy.impact_factors)
     limit = config.settings.limits.max_cell_chars

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-STATUS_KEYS = ["done", "in_progress", "cannot", "not_reported"]
+from tidtam.core.model import STATUS_KEYS
 
 
 def pct(part: float, whole: float) -> float | None:
