@@ -29,6 +29,7 @@ import csv
 import hashlib
 import json
 import shutil
+import sys
 import time
 import unicodedata
 from dataclasses import dataclass
@@ -40,24 +41,15 @@ import pandas as pd
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.append(str(ROOT / "sample"))
+import vocabulary as vocab  # noqa: E402 (sample/vocabulary.py: the tables both generators share)
+
 CONFIG = ROOT / "config"
 OUT = ROOT / "bench" / "out"
-AS_OF = date(2024, 7, 31)
+AS_OF = vocab.AS_OF
 LAST_FISCAL_YEAR = 2567  # the fiscal year of AS_OF (B.E.)
-BE = 543
 
 SIZES = {"1k": 1_000, "10k": 10_000, "100k": 100_000, "1m": 1_000_000}
-
-D_COLS = ["รหัส", "ปีงบประมาณ", "รอบ", "ที่มา", "ผู้ตรวจราชการ", "ข้อสั่งการ", "ประเภท",
-          "ปัจจัย", "หน่วยงานรับผิดชอบ", "กำหนดรายงาน"]
-R_COLS = ["ประทับเวลา", "ที่อยู่อีเมล", "หน่วยงาน", "รหัสข้อสั่งการ", "สถานะการดำเนินการ",
-          "ผลการดำเนินการ", "ปัญหาอุปสรรค", "ปัจจัยที่เป็นอุปสรรค", "ชื่อผู้รายงาน",
-          "เบอร์โทรศัพท์", "เอกสารแนบ", "คะแนนเดิม", "ชื่อหน่วยงาน"]
-S_QUESTIONS = ["ความง่ายในการใช้งานระบบ", "ความรวดเร็วในการติดตามผลการดำเนินการ",
-               "ความถูกต้องและครบถ้วนของข้อมูล", "ความชัดเจนของการแสดงผลบนแดชบอร์ด",
-               "ประโยชน์ของระบบต่อการปฏิบัติงาน"]
-S_COLS = ["ประทับเวลา", "กลุ่มผู้ใช้", *S_QUESTIONS, "ข้อเสนอแนะ"]
-S_GROUPS = ["ผู้ตรวจราชการ", "เจ้าหน้าที่กองงานผู้ตรวจราชการ", "เจ้าหน้าที่หน่วยรับตรวจ"]
 
 # Share of response rows per defect (each defective row has exactly one defect); every
 # reason appears at least once at any size. About 3.6% of rows in all.
@@ -70,63 +62,21 @@ RESPONSE_DEFECTS = {
 # Share of register rows per defect.
 REGISTER_DEFECTS = {"blank": 0.003, "duplicate_code": 0.002, "unknown_type": 0.002,
                     "unknown_factor": 0.002, "bad_due_date": 0.002}
+assert list(RESPONSE_DEFECTS) == vocab.RESPONSE_DEFECTS
+assert list(REGISTER_DEFECTS) == vocab.REGISTER_DEFECTS
 
-INSPECTORS = ["นายประเสริฐ วงศ์สวัสดิ์", "นางสาวกมลวรรณ ศรีสุข", "นายวิชัย ทองมา",
-              "นางพรทิพย์ แก้วประเสริฐ", "นายธนพล รุ่งเรืองศรี", "นางสาวอรุณี บุญมี"]
-SOURCES = ["ปลัดกรุงเทพมหานคร", "ผู้ตรวจราชการกรุงเทพมหานคร", "ผู้ตรวจราชการกรุงเทพมหานคร"]
-THEMES = [
-    "ให้เร่งขุดลอกคูคลองและล้างท่อระบายน้ำในพื้นที่ให้แล้วเสร็จก่อนเข้าฤดูฝน",
-    "ให้จัดทำแผนป้องกันและแก้ไขปัญหาน้ำท่วมขังในจุดเสี่ยงของพื้นที่",
-    "ให้รณรงค์การคัดแยกขยะมูลฝอยต้นทางในชุมชน ตลาด และสถานศึกษา",
-    "ให้ตรวจวัดและควบคุมการปล่อยฝุ่นละออง PM2.5 จากสถานประกอบการและไซต์ก่อสร้าง",
-    "ให้จัดทำฐานข้อมูลผู้สูงอายุ ผู้พิการ และผู้ป่วยติดเตียงในพื้นที่ เพื่อการดูแลต่อเนื่อง",
-    "ให้สำรวจความปลอดภัยของอาคารเรียนและเครื่องเล่นในโรงเรียนสังกัดกรุงเทพมหานคร",
-    "ให้เร่งรัดการเบิกจ่ายงบประมาณรายจ่ายประจำปีให้เป็นไปตามเป้าหมายรายไตรมาส",
-    "ให้ทบทวนหลักเกณฑ์การจัดระเบียบหาบเร่แผงลอยบนทางเท้าให้สอดคล้องกับพื้นที่",
-    "ให้ปรับปรุงทางเท้าและไฟฟ้าส่องสว่างในซอยที่มีความเสี่ยงต่ออาชญากรรม",
-    "ให้ตรวจสอบความพร้อมของอุปกรณ์ดับเพลิงและทางหนีไฟในอาคารสูงและอาคารสาธารณะ",
-    "ให้ประชาสัมพันธ์ช่องทางรับเรื่องร้องเรียนผ่านระบบ Traffy Fondue และติดตามการแก้ไข",
-    "ให้จัดตั้งคณะกรรมการตรวจสอบคุณภาพงานก่อสร้างและซ่อมแซมผิวจราจร",
-    "ให้ประสานภาคเอกชนและชุมชนในการดูแลพื้นที่สาธารณะและสวนหย่อม",
-    "ให้พิจารณาจ้างเหมาเอกชนดูแลรักษาความสะอาดห้องน้ำสาธารณะในตลาด",
-]
-THEME_TAILS = ["", " โดยให้รายงานผลทุกไตรมาส", " และรายงานผลให้ผู้ตรวจราชการทราบ",
-               " ให้ครอบคลุมทุกแขวง", " โดยบูรณาการร่วมกับหน่วยงานที่เกี่ยวข้อง"]
-RESULTS = {
-    "done": ["ดำเนินการแล้วเสร็จครบทุกจุดตามข้อสั่งการ",
-             "ดำเนินการแล้วเสร็จ จำนวน {n} แห่ง รายละเอียดตามเอกสารแนบ",
-             "ได้ดำเนินการตามข้อสั่งการเรียบร้อยแล้ว และรายงานผู้บริหารทราบแล้ว",
-             "ดำเนินการแล้ว {n} รายการ ผลเป็นไปตามเป้าหมาย"],
-    "in_progress": ["อยู่ระหว่างดำเนินการ คืบหน้าร้อยละ {p}",
-                    "ได้จัดทำแผนแล้ว อยู่ระหว่างดำเนินการตามแผน",
-                    "อยู่ระหว่างประสานหน่วยงานที่เกี่ยวข้อง",
-                    "ดำเนินการไปแล้ว {n} แห่ง จากทั้งหมด {m} แห่ง",
-                    "อยู่ระหว่างขออนุมัติโครงการและจัดหาผู้รับจ้าง"],
-    "cannot": ["ไม่สามารถดำเนินการได้เนื่องจากติดข้อกฎหมายและระเบียบที่เกี่ยวข้อง",
-               "ไม่สามารถดำเนินการได้เนื่องจากไม่ได้รับการจัดสรรงบประมาณ",
-               "พื้นที่อยู่นอกความรับผิดชอบของหน่วยงาน ไม่สามารถดำเนินการได้"],
-}
-# Legitimate free text that looks hostile; it must be accepted as typed.
-HOSTILE = ["<b>ดำเนินการแล้ว</b> ครบทุกจุด", "<script>alert(1)</script>",
-           '=HYPERLINK("http://x","y")', "+66 2 123 4567 ติดต่อฝ่ายโยธาได้ตลอดเวลาราชการ",
-           "1. สำรวจพื้นที่แล้ว 12 จุด\n2. ขุดลอกแล้ว 8 จุด\n3. คงเหลือ 4 จุด"]
-OBSTACLES = ["งบประมาณไม่เพียงพอ", "บุคลากรไม่เพียงพอต่อปริมาณงาน",
-             "ติดปัญหาสภาพอากาศ ฝนตกต่อเนื่อง", "รอการอนุมัติจากหน่วยงานต้นสังกัด",
-             "ระบบสารสนเทศยังไม่รองรับ", "ข้อจำกัดด้านระเบียบการจัดซื้อจัดจ้าง"]
-FIRST = [("สมชาย", "somchai"), ("สุดารัตน์", "sudarat"), ("วีระพงษ์", "weerapong"),
-         ("จิราพร", "jiraporn"), ("ณัฐวุฒิ", "nattawut"), ("ปิยะนุช", "piyanuch"),
-         ("อนุชา", "anucha"), ("กนกพร", "kanokporn"), ("ธีรวัฒน์", "theerawat"),
-         ("มาลัย", "malai"), ("สุริยา", "suriya"), ("พิมพ์ชนก", "pimchanok")]
-MALE = [0, 2, 4, 6, 8, 10]  # indexes of FIRST that take the title นาย
-LAST = [("ใจดี", "jaidee"), ("มั่นคง", "mankong"), ("แสงทอง", "saengthong"),
-        ("พูลสวัสดิ์", "poonsawat"), ("บุญเรือง", "boonruang"), ("ทองดี", "thongdee"),
-        ("จันทร์หอม", "janhom"), ("สายสุวรรณ", "saisuwan"), ("คำภา", "khampa")]
-COMMENTS = ["ดีมาก", "ควรเพิ่มการแจ้งเตือนทางอีเมล", "ใช้งานง่าย", "อยากให้ส่งออกเป็น Excel ได้",
-            "ข้อมูลอัปเดตรวดเร็ว", "ตัวอักษรเล็กไปบนมือถือ"]
-DRIVE_CHARS = np.array(list("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"))
-THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
-ZWSP = "\u200b"
-DPREFIX = "สำนักงานเขต"
+# What the bench draws from the shared tables: these subsets, in this order, are part of
+# what a seed generates (change them and every data set changes). Two texts stop short.
+THEMES = [vocab.THEMES[i].text for i in (0, 1, 3, 5, 8, 10, 12, 13, 14, 15, 17, 25, 21, 28)]
+THEMES[10] = THEMES[10].removesuffix("ให้แล้วเสร็จ")
+THEME_TAILS = ["", *vocab.THEME_TAILS]
+RESULTS = {status: [t for t in templates if "{d}" not in t]  # numbers filled in, no dates
+           for status, templates in vocab.RESULTS.items()}
+HOSTILE = [*vocab.HOSTILE[:4], vocab.HOSTILE[5].removesuffix(" จะแล้วเสร็จภายในเดือนหน้า")]
+FIRST = vocab.FIRST_NAMES[:12]
+MALE = [i for i, (_, roman) in enumerate(FIRST) if roman in vocab.MALE]
+LAST = [vocab.LAST_NAMES[i] for i in (0, 1, 2, 3, 5, 6, 7, 8, 11)]
+DRIVE_CHARS = np.array(list(vocab.DRIVE_CHARS))
 
 
 @dataclass(frozen=True)
@@ -171,7 +121,7 @@ def match_key(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     for ch in "\u200b\u200c\u200d\u2060\ufeff\u00ad":
         text = text.replace(ch, "")
-    text = text.replace("\u0e4d\u0e32", "\u0e33")
+    text = text.replace(vocab.SARA_AM_SPLIT, vocab.SARA_AM)
     return "".join(text.split()).replace(".", "").casefold()
 
 
@@ -234,12 +184,11 @@ class Agencies:
 
     def _variants(self, i: int) -> list[str]:
         name = self.names[i]
-        decomposed = name.replace("\u0e33", "\u0e4d\u0e32")
-        zw = name[:4] + ZWSP + name[4:]
+        decomposed = name.replace(vocab.SARA_AM, vocab.SARA_AM_SPLIT)
+        zw = name[:4] + vocab.ZWSP + name[4:]
         if self.kind[i] == "district":
-            bare = name.removeprefix(DPREFIX)
-            return [name, "เขต" + bare, "สนข." + bare, "สำนักงานเขต " + bare, bare,
-                    "  " + name + " ", zw, decomposed]
+            bare = name.removeprefix(vocab.DISTRICT_PREFIX)
+            return [name, *vocab.district_forms(bare), bare, "  " + name + " ", zw, decomposed]
         alias = self.aliases[i][0] if self.aliases[i] else name
         return [name, alias, " " + name + "  ", zw, decomposed, name, name, name]
 
@@ -256,12 +205,12 @@ class Agencies:
         if rng.random() < 0.55:
             return self.names[i]
         if self.kind[i] == "district":
-            return "เขต" + self.names[i].removeprefix(DPREFIX)
+            return "เขต" + self.names[i].removeprefix(vocab.DISTRICT_PREFIX)
         return self.aliases[i][0] if self.aliases[i] else self.names[i]
 
     def typos(self, rng: np.random.Generator, count: int = 60) -> list[str]:
         """Misspelt agency names that no rule accepts (a bounded set, as in real sheets)."""
-        out = ["กองงานผู้ตรวจราชการ", "เขตหนองจอ", "สำนักการโยธ"]
+        out = [vocab.UNKNOWN_AGENCIES[i] for i in (6, 0, 1)]  # then typos of real names
         real = [i for i in range(len(self.names)) if self.kind[i] != "other"]
         for i in rng.permutation(real)[:count]:
             name = self.names[i]
@@ -304,12 +253,12 @@ def make_register(scale: Scale, ag: Agencies, taxonomy: dict, rng: np.random.Gen
         rnd = 1 if (i * len(years) * 2 // n) % 2 == 0 else 2
         numbers[fy, rnd] = numbers.get((fy, rnd), 0) + 1
         code = f"{fy}-{rnd}-{numbers[fy, rnd]:03d}"
-        start = date(fy - BE - 1, 10, 1) if rnd == 1 else date(fy - BE, 4, 1)
+        start = date(fy - vocab.BE - 1, 10, 1) if rnd == 1 else date(fy - vocab.BE, 4, 1)
         issue = min(start + timedelta(days=int(rng.integers(0, 150))), latest_issue)
         due = issue + timedelta(days=int(rng.integers(30, 120)))
         text = THEMES[rng.integers(len(THEMES))] + THEME_TAILS[rng.integers(len(THEME_TAILS))]
         t = types[rng.integers(len(types))]
-        type_cell = [t["code"], t["label"], t["code"].translate(THAI_DIGITS)][
+        type_cell = [t["code"], t["label"], t["code"].translate(vocab.THAI_DIGITS)][
             rng.choice(3, p=[0.5, 0.3, 0.2])]
         fs = sorted(rng.choice(len(factors), size=rng.integers(1, 4), replace=False))
         as_label = rng.random() < 0.4
@@ -318,14 +267,14 @@ def make_register(scale: Scale, ag: Agencies, taxonomy: dict, rng: np.random.Gen
         assigned, agency_cell = _responsible(ag, rng)
         defect = defect_of.get(i)
         if defect == "unknown_type":  # a label typo (a code config lacks stops the build)
-            type_cell = "ให้แก้ไขปรับปรุงวิธีการทำงาน"
+            type_cell = vocab.UNKNOWN_TYPE_LABEL
         elif defect == "unknown_factor":
-            factor_cell = "ด้านสิ่งแวดล้อม"
+            factor_cell = vocab.UNKNOWN_FACTOR
         elif defect == "bad_due_date":
-            due = "ภายในเดือนหน้า"
-        row = [code, str(fy), str(rnd), SOURCES[rng.integers(len(SOURCES))],
-               INSPECTORS[rng.integers(len(INSPECTORS))], text, type_cell, factor_cell,
-               agency_cell, due if isinstance(due, str) else be_date(due)]
+            due = vocab.DUE_IN_WORDS
+        row = [code, str(fy), str(rnd), vocab.SOURCES[rng.integers(len(vocab.SOURCES))],
+               vocab.INSPECTORS[rng.integers(len(vocab.INSPECTORS))], text, type_cell,
+               factor_cell, agency_cell, due if isinstance(due, str) else vocab.be_date(due)]
         rows.append(row)
         if defect:
             rejected.append((code, assigned, issue))
@@ -337,7 +286,8 @@ def make_register(scale: Scale, ag: Agencies, taxonomy: dict, rng: np.random.Gen
     counts = {reason: sum(1 for d in defect_of.values() if d == reason)
               for reason in ("unknown_type", "unknown_factor", "bad_due_date")}
     counts["duplicate_code"] = _add_duplicates(rows, codes, rng, n)
-    counts["blank"] = _add_blanks(rows, rng, _count(n, REGISTER_DEFECTS["blank"]), len(D_COLS))
+    counts["blank"] = _add_blanks(rows, rng, _count(n, REGISTER_DEFECTS["blank"]),
+                                  len(vocab.DIRECTIVE_COLUMNS))
     return Register(rows, codes, texts, np.array(issued, dtype="datetime64[D]"), members,
                     rejected, counts)
 
@@ -346,10 +296,10 @@ def _responsible(ag: Agencies, rng: np.random.Generator) -> tuple[list[int], str
     """Who a directive is for: every district, a district group, or 1 to 8 named agencies."""
     mode = rng.choice(3, p=[0.15, 0.15, 0.70])
     if mode == 0:
-        return list(ag.districts), ["ทุกสำนักงานเขต", "ทุกเขต"][rng.integers(2)]
+        return list(ag.districts), [vocab.EVERY_DISTRICT, vocab.EVERY_KHET][rng.integers(2)]
     if mode == 1:
         group = list(ag.groups)[rng.integers(len(ag.groups))]
-        return list(ag.groups[group]), "กลุ่มเขต" + group
+        return list(ag.groups[group]), vocab.GROUP_PREFIX + group
     k = int(rng.choice(8, p=[0.2, 0.2, 0.15, 0.15, 0.1, 0.1, 0.05, 0.05])) + 1
     pools = [ag.districts, ag.departments, ag.others]
     weights = np.array([0.5, 0.25, 0.25 if len(ag.others) else 0.0])
@@ -369,7 +319,7 @@ def _add_duplicates(rows: list[list[str]], codes: list[str], rng, n: int) -> int
         code = codes[rng.integers(len(codes))]
         source = next(r for r in rows if r[0] == code)
         dup = list(source)
-        dup[5] = source[5] + " (ซ้ำ)"
+        dup[5] = source[5] + vocab.DUPLICATE_MARK
         rows.insert(rows.index(source) + 1 + int(rng.integers(0, 5)), dup)
     return count
 
@@ -460,8 +410,8 @@ def _report_seconds(issued: np.ndarray, rng) -> np.ndarray:
     first = issued.astype(np.int64) + 1
     last = np.minimum(first + 720, np.datetime64(AS_OF, "D").astype(np.int64))
     day = first + (rng.random(len(first)) * (last - first + 1)).astype(np.int64)
-    hours = np.array([7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 21])
-    hw = np.array([1, 6, 10, 10, 9, 4, 8, 10, 10, 9, 5, 2, 1, 1], dtype=float)
+    hours = np.array(vocab.REPORT_HOURS)
+    hw = np.array(vocab.REPORT_HOUR_WEIGHTS, dtype=float)
     hour = rng.choice(hours, size=len(first), p=hw / hw.sum())
     return day * 86400 + hour * 3600 + rng.integers(0, 3600, len(first))
 
@@ -494,7 +444,7 @@ def _defects(kind, code, agency, a_idx, secs, status, reg: Register, ag: Agencie
         return np.flatnonzero(kind == reason)
 
     test = rows("test_row")
-    agency[test[::2]] = "ทดสอบ"
+    agency[test[::2]] = vocab.TEST
     for r in rows("future_timestamp"):
         secs[r] = (np.datetime64(AS_OF, "D").astype(np.int64) + 1 + rng.integers(0, 60)) \
             * 86400 + 10 * 3600
@@ -507,7 +457,7 @@ def _defects(kind, code, agency, a_idx, secs, status, reg: Register, ag: Agencie
     unknown = rows("unknown_directive")
     for j, r in enumerate(unknown):
         made_up = code[r].rsplit("-", 2)[0] + f"-3-{rng.integers(1, 999):03d}"
-        code[r] = [made_up, made_up.translate(THAI_DIGITS), "ข้อ 5 เรื่องน้ำท่วม"][j % 3]
+        code[r] = [made_up, made_up.translate(vocab.THAI_DIGITS), vocab.NO_CODE][j % 3]
     for r in rows("directive_rejected"):
         rcode, members, issued = reg.rejected[rng.integers(len(reg.rejected))]
         code[r] = rcode
@@ -524,8 +474,8 @@ def _defects(kind, code, agency, a_idx, secs, status, reg: Register, ag: Agencie
         secs[r] = _report_seconds(reg.issued[[d]], rng)[0]
     status[rows("missing_status")] = ""
     bad_status = rows("unknown_status")
-    status[bad_status] = np.array(["เสร็จแล้ว", "กำลังดำเนินการ", "ยกเลิก", "อื่นๆ"],
-                                  dtype=object)[np.arange(len(bad_status)) % 4]
+    status[bad_status] = np.array(vocab.UNKNOWN_STATUSES, dtype=object)[
+        np.arange(len(bad_status)) % len(vocab.UNKNOWN_STATUSES)]
 
 
 def _response_cells(kind, secs, code, agency, a_idx, status, reg: Register, ag: Agencies,
@@ -536,7 +486,7 @@ def _response_cells(kind, secs, code, agency, a_idx, status, reg: Register, ag: 
     iso = (kind == "valid") & (rng.random(n) < 0.003)
     ts[iso] = [iso_datetime(s) for s in secs[iso]]
     bad_ts = np.flatnonzero(kind == "bad_timestamp")
-    ts[bad_ts] = np.array(["ไม่ทราบ", "ไม่ระบุ", "32/13/2567 25:00:00", ""],
+    ts[bad_ts] = np.array([vocab.UNKNOWN_TIME, vocab.UNSTATED_TIME, vocab.IMPOSSIBLE_TIME, ""],
                           dtype=object)[np.arange(len(bad_ts)) % 4]
 
     text_by_code = dict(zip(reg.codes, reg.texts, strict=True))
@@ -544,7 +494,7 @@ def _response_cells(kind, secs, code, agency, a_idx, status, reg: Register, ag: 
     u = rng.random(n)
     for r in np.flatnonzero((kind == "valid") & (u < 0.20)):
         directive[r] = (f"{code[r]} {text_by_code[code[r]]}" if u[r] < 0.12
-                        else code[r].translate(THAI_DIGITS))
+                        else code[r].translate(vocab.THAI_DIGITS))
 
     status_cell = np.array([labels.get(s, s) for s in status], dtype=object)
     as_key = (kind == "valid") & (rng.random(n) < 0.06)
@@ -553,18 +503,15 @@ def _response_cells(kind, secs, code, agency, a_idx, status, reg: Register, ag: 
     people = reporter_pool(len(ag.names), rng)
     person = a_idx * 3 + rng.integers(0, 3, n)
     reporter = people["name"][person]
-    reporter[np.flatnonzero(kind == "test_row")[1::2]] = "ทดสอบ ระบบ"
+    reporter[np.flatnonzero(kind == "test_row")[1::2]] = vocab.TEST_SYSTEM
     email = np.where(rng.random(n) < 0.92, people["email"][person], "")
     obstacles, obstacle_factors = _obstacles(status, rng)
     old = np.where(rng.random(n) < 0.03, rng.integers(1, 6, n).astype(str), "")
-    frame = pd.DataFrame({
-        "ประทับเวลา": ts, "ที่อยู่อีเมล": email, "หน่วยงาน": agency,
-        "รหัสข้อสั่งการ": directive, "สถานะการดำเนินการ": status_cell,
-        "ผลการดำเนินการ": _results(status, rng), "ปัญหาอุปสรรค": obstacles,
-        "ปัจจัยที่เป็นอุปสรรค": obstacle_factors, "ชื่อผู้รายงาน": reporter,
-        "เบอร์โทรศัพท์": people["phone"][person], "เอกสารแนบ": _attachments(n, rng),
-        "คะแนนเดิม": old, "ชื่อหน่วยงาน": "",
-    }, columns=R_COLS)
+    columns = [ts, email, agency, directive, status_cell, _results(status, rng), obstacles,
+               obstacle_factors, reporter, people["phone"][person], _attachments(n, rng), old,
+               ""]  # in vocab.RESPONSE_COLUMNS order; the renamed agency question comes later
+    frame = pd.DataFrame(dict(zip(vocab.RESPONSE_COLUMNS, columns, strict=True)),
+                         columns=vocab.RESPONSE_COLUMNS)
     frame.loc[kind == "blank", :] = ""
     return frame
 
@@ -582,8 +529,8 @@ def _blank_not_last(order: np.ndarray, kind: np.ndarray) -> np.ndarray:
 def _rename_agency_question(frame: pd.DataFrame, kind: np.ndarray) -> None:
     """The agency question was renamed: the last quarter of rows fill the new column."""
     cut = int(len(frame) * 0.75)
-    frame.loc[cut:, "ชื่อหน่วยงาน"] = frame.loc[cut:, "หน่วยงาน"]
-    frame.loc[cut:, "หน่วยงาน"] = ""
+    frame.loc[cut:, vocab.RENAMED_AGENCY] = frame.loc[cut:, vocab.AGENCY]
+    frame.loc[cut:, vocab.AGENCY] = ""
 
 
 def reporter_pool(n_agencies: int, rng) -> dict[str, np.ndarray]:
@@ -591,11 +538,11 @@ def reporter_pool(n_agencies: int, rng) -> dict[str, np.ndarray]:
     m = n_agencies * 3
     f = rng.integers(0, len(FIRST), m)
     la = rng.integers(0, len(LAST), m)
-    title = np.where(np.isin(f, MALE), "นาย",
-                     np.array(["นาง", "นางสาว"])[rng.integers(0, 2, m)])
+    title = np.where(np.isin(f, MALE), vocab.MR,
+                     np.array(vocab.WOMEN_TITLES)[rng.integers(0, 2, m)])
     name = [f"{t}{FIRST[i][0]} {LAST[j][0]}" for t, i, j in zip(title, f, la, strict=True)]
-    email = [f"{FIRST[i][1]}.{LAST[j][1][:3]}@bangkok.go.th" for i, j in zip(f, la, strict=True)]
-    phone = [f"08{a}-{b:03d}-{c:04d}" for a, b, c in zip(
+    email = [vocab.email_address(FIRST[i][1], LAST[j][1]) for i, j in zip(f, la, strict=True)]
+    phone = [vocab.phone_number(a, b, c) for a, b, c in zip(
         rng.integers(0, 10, m), rng.integers(0, 1000, m), rng.integers(0, 10000, m),
         strict=True)]
     return {k: np.array(v, dtype=object) for k, v in
@@ -623,8 +570,8 @@ def _obstacles(status: np.ndarray, rng) -> tuple[np.ndarray, np.ndarray]:
 
     n = len(status)
     has = rng.random(n) < np.where(status == "done", 0.1, 0.6)
-    obstacles = np.where(has, np.array(OBSTACLES, dtype=object)[
-        rng.integers(0, len(OBSTACLES), n)], "")
+    obstacles = np.where(has, np.array(vocab.OBSTACLES, dtype=object)[
+        rng.integers(0, len(vocab.OBSTACLES), n)], "")
     labels = yaml.safe_load((CONFIG / "taxonomy.yaml").read_text("utf-8"))["impact_factors"]
     labels = [f["label"] for f in labels]
     combos = [", ".join(c) for k in (1, 2) for c in combinations(labels, k)]
@@ -635,9 +582,9 @@ def _obstacles(status: np.ndarray, rng) -> tuple[np.ndarray, np.ndarray]:
 def _attachments(n: int, rng) -> np.ndarray:
     """0 to 2 Drive links, drawn from a pool of distinct links."""
     pool_size = min(n, 50_000)
-    chars = DRIVE_CHARS[rng.integers(0, len(DRIVE_CHARS), (pool_size, 32))]
+    chars = DRIVE_CHARS[rng.integers(0, len(DRIVE_CHARS), (pool_size, vocab.DRIVE_ID_LENGTH))]
     ids = ["".join(row) for row in chars]
-    links = np.array(["https://drive.google.com/open?id=1" + i for i in ids], dtype=object)
+    links = np.array([vocab.DRIVE_LINK + i for i in ids], dtype=object)
     k = rng.choice(3, size=n, p=[0.5, 0.4, 0.1])
     a = links[rng.integers(0, pool_size, n)]
     b = links[rng.integers(0, pool_size, n)]
@@ -653,23 +600,24 @@ def make_satisfaction(scale: Scale, form: dict, rng) -> tuple[pd.DataFrame, dict
     labels = [p["label"] for p in form["satisfaction"]["scale"]]
     day0 = np.datetime64("2024-05-01", "D").astype(np.int64)
     secs = (day0 + rng.integers(0, 80, n)) * 86400 + rng.integers(8 * 3600, 17 * 3600, n)
-    cells = {"ประทับเวลา": np.array(be_datetimes(secs), dtype=object),
-             "กลุ่มผู้ใช้": np.array(S_GROUPS, dtype=object)[rng.choice(3, n, p=[.2, .2, .6])]}
-    skipped = np.where(rng.random(n) < 0.05, rng.integers(0, len(S_QUESTIONS), n), -1)
-    for q, title in enumerate(S_QUESTIONS):
+    stamp, group, *questions, comment = vocab.SATISFACTION_COLUMNS
+    cells = {stamp: np.array(be_datetimes(secs), dtype=object),
+             group: np.array(vocab.SURVEY_GROUPS, dtype=object)[rng.choice(3, n, p=[.2, .2, .6])]}
+    skipped = np.where(rng.random(n) < 0.05, rng.integers(0, len(questions), n), -1)
+    for q, title in enumerate(questions):
         answer = np.array(labels, dtype=object)[rng.choice(4, n, p=[.45, .4, .12, .03])]
         answer[skipped == q] = ""
         cells[title] = answer
-    cells["ข้อเสนอแนะ"] = np.where(rng.random(n) < 0.3, np.array(COMMENTS, dtype=object)[
-        rng.integers(0, len(COMMENTS), n)], "")
-    frame = pd.DataFrame(cells, columns=S_COLS)
+    comments = np.array(vocab.SHORT_SURVEY_COMMENTS, dtype=object)
+    cells[comment] = np.where(rng.random(n) < 0.3, comments[rng.integers(0, len(comments), n)], "")
+    frame = pd.DataFrame(cells, columns=vocab.SATISFACTION_COLUMNS)
     counts = {"blank": _count(n, 0.02), "unknown_answer": _count(n, 0.01),
               "bad_timestamp": _count(n, 0.01)}
     rows = rng.choice(n - 1, size=sum(counts.values()), replace=False)  # never the last
     blank, rows = rows[:counts["blank"]], rows[counts["blank"]:]
     off, undated = rows[:counts["unknown_answer"]], rows[counts["unknown_answer"]:]
-    frame.iloc[off, 2] = "ปานกลาง"
-    frame.iloc[undated, 0] = "ไม่ทราบ"
+    frame.iloc[off, 2] = vocab.OFF_SCALE_ANSWER  # the first question
+    frame.iloc[undated, 0] = vocab.UNKNOWN_TIME
     frame.iloc[blank, :] = ""
     return frame, counts, n - sum(counts.values())
 
@@ -677,15 +625,10 @@ def make_satisfaction(scale: Scale, form: dict, rng) -> tuple[pd.DataFrame, dict
 # -------------------------------------------------------------------------- formatting
 
 
-def be_date(d: date) -> str:
-    """``29/1/2567``: Sheets' Thai locale, Buddhist-era year."""
-    return f"{d.day}/{d.month}/{d.year + BE}"
-
-
 def be_datetimes(secs: np.ndarray) -> list[str]:
     """``5/1/2567 9:03:07`` for each wall-clock second count."""
     t = pd.to_datetime(secs, unit="s")
-    return [f"{d}/{m}/{y + BE} {h}:{mi:02d}:{s:02d}" for d, m, y, h, mi, s in zip(
+    return [f"{d}/{m}/{y + vocab.BE} {h}:{mi:02d}:{s:02d}" for d, m, y, h, mi, s in zip(
         t.day.tolist(), t.month.tolist(), t.year.tolist(), t.hour.tolist(),
         t.minute.tolist(), t.second.tolist(), strict=True)]
 
@@ -712,8 +655,9 @@ def write_csv(frame: pd.DataFrame, path: Path, bom: bool = False) -> None:
 
 
 def fingerprint(size: int, seed: int) -> str:
-    """Changes when the generator, the config or the parameters change."""
+    """Changes when the generator, its vocabulary, the config or the parameters change."""
     h = hashlib.sha1(Path(__file__).read_bytes())
+    h.update(Path(vocab.__file__).read_bytes())
     for file in sorted(CONFIG.glob("*.yaml")):
         h.update(file.read_bytes())
     h.update(f"{size}:{seed}".encode())
@@ -737,7 +681,7 @@ def generate(size: int, out: Path, seed: int = 2566, log=print) -> dict:
     data = out / "data"
     data.mkdir(parents=True)
     write_config(out / "config", agencies)
-    write_csv(pd.DataFrame(reg.rows, columns=D_COLS), data / "directives.csv")
+    write_csv(pd.DataFrame(reg.rows, columns=vocab.DIRECTIVE_COLUMNS), data / "directives.csv")
     write_csv(responses, data / "responses.csv", bom=True)
     write_csv(survey, data / "satisfaction.csv")
 
