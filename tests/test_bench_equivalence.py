@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 
 from tidtam.core.model import RawSheet
 from tidtam.sync.files import read_csv_values
-from tidtam.transform.columns import oversized_cells
+from tidtam.transform.columns import oversized_cells, per_value
 from tidtam.transform.dates import _from_text, parse_timestamp
-from tidtam.transform.reports import _instants, _mapped
+from tidtam.transform.reports import _instants
 from tidtam.transform.text import arabic_digits, cell_text, clean_text, is_blank
 
 TZ = ZoneInfo("Asia/Bangkok")
@@ -84,9 +84,9 @@ def test_oversized_cells(rows, limit):
     assert oversized_cells(sheet, limit) == expected
 
 
-def test_mapped_tells_equal_numbers_of_different_types_apart():
+def test_per_value_tells_equal_numbers_of_different_types_apart():
     values = [1, 1.0, True, "1", None, 1, "1", float("nan")]
-    assert _mapped(values, repr) == [repr(v) for v in values]
+    assert per_value(values, repr) == [repr(v) for v in values]
 
 
 @settings(max_examples=50)

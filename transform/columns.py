@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
+from tidtam.core.config import FieldSpec
 from tidtam.core.errors import SourceError
-from tidtam.core.model import RawSheet
+from tidtam.core.model import Cell, RawSheet
 from tidtam.transform.quarantine import column_letter
 from tidtam.transform.text import cell_text, clean_text, is_blank
 
@@ -18,7 +21,7 @@ class ColumnMap:
     unclaimed: list[str]
 
 
-def map_columns(sheet: RawSheet, specs: dict[str, object]) -> ColumnMap:
+def map_columns(sheet: RawSheet, specs: dict[str, FieldSpec | None]) -> ColumnMap:
     """Claim columns by accepted title; a missing required field is a ``SourceError``."""
     by_title: dict[str, list[int]] = {}
     for i, title in enumerate(sheet.header):
@@ -52,7 +55,7 @@ def _has_values(sheet: RawSheet, col: int) -> bool:
     return any(cell_text(row[col]) for row in sheet.rows)
 
 
-def field_cells(sheet: RawSheet, columns: ColumnMap, name: str) -> list[object]:
+def field_cells(sheet: RawSheet, columns: ColumnMap, name: str) -> list[Cell]:
     """Each row's cell for a field: when a renamed question left two columns, the one
     the row filled (the rightmost, i.e. newest, when it filled both)."""
     cols = columns.fields.get(name)
@@ -85,7 +88,7 @@ def oversized_cells(sheet: RawSheet, limit: int) -> dict[int, int]:
     return found
 
 
-def _may_exceed(row: list, limit: int) -> bool:
+def _may_exceed(row: list[Cell], limit: int) -> bool:
     """False when no text cell of ``row`` can be longer than ``limit`` (its text cells
     together are not); a cheap test in C that spares checking every cell of every row."""
     try:
@@ -94,14 +97,28 @@ def _may_exceed(row: list, limit: int) -> bool:
         return True
 
 
-def too_long(sheet: RawSheet, row: int, col: int, limit: int) -> tuple[str, str, str]:
-    """The quarantine (reason, detail, suggestion) of an oversized cell."""
-    title = str(sheet.header[col]).strip() or f"คอลัมน์ {col + 1}"
-    return ("cell_too_long",
-            f"{title}: {len(sheet.rows[row][col]):,} ตัวอักษร เกินขีดจำกัด {limit:,} ตัวอักษร",
-            "ตัดข้อความให้สั้นลง (Google Sheets รับได้ไม่เกิน 50,000 ตัวอักษรต่อเซลล์)")
-
-
 def blank_rows(sheet: RawSheet) -> list[bool]:
     """True for rows with no content in any column."""
     return [all(map(is_blank, row)) for row in sheet.rows]
+
+
+T = TypeVar("T")
+
+
+def per_value(values: Sequence[Cell], fn: Callable[[Cell], T]) -> list[T]:
+    """``fn`` applied once per distinct value (values repeat heavily in form data).
+
+    Text is its own key; other cells are keyed with their type, since 1, 1.0 and True
+    are equal keys in a dict but different cells.
+    """
+    cache: dict[object, T] = {}
+    out: list[T] = []
+    append = out.append
+    for v in values:
+        key = v if type(v) is str else (type(v), v)
+        try:
+            append(cache[key])
+        except KeyError:
+            cache[key] = result = fn(v)
+            append(result)
+    return out

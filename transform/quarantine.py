@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
-from tidtam.core.model import RawSheet
+from tidtam.core.model import QUOTE_COLUMNS, REJECTED_COLUMNS, RawSheet, Rejection
 from tidtam.transform.text import raw_text
 
 # Reason codes (machines read these) and what they tell a person (Thai, shown on pages).
@@ -36,7 +38,7 @@ REASONS: dict[str, str] = {
     "no_answers": "ไม่ได้ตอบคำถามประเมินข้อใดเลย",
 }
 
-BASE_COLUMNS = ["source", "row", "reason", "reason_label", "detail", "suggestion"]
+_COLUMNS = REJECTED_COLUMNS + QUOTE_COLUMNS
 
 
 def unique_headers(header: list[str]) -> list[str]:
@@ -60,25 +62,23 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def rejected_frame(
-    sheet: RawSheet,
-    indices: list[int],
-    reasons: list[str],
-    details: list[str],
-    suggestions: list[str],
-) -> pd.DataFrame:
-    """Quarantine rows ``indices`` of ``sheet`` with their original cells."""
+def rejected_frame(sheet: RawSheet, rejections: Sequence[Rejection]) -> pd.DataFrame:
+    """The quarantine of ``sheet``: for each rejected row why (:data:`REJECTED_COLUMNS`),
+    the field and value its detail quotes (:data:`QUOTE_COLUMNS`, published by
+    ``privacy.public_rejected``), then the row's original cells."""
     frame = pd.DataFrame({
         "source": sheet.role,
-        "row": [RawSheet.sheet_row(i) for i in indices],
-        "reason": reasons,
-        "reason_label": [REASONS[r] for r in reasons],
-        "detail": details,
-        "suggestion": suggestions,
-    }, columns=BASE_COLUMNS)
-    cells = pd.DataFrame([[raw_text(v) for v in sheet.rows[i]] for i in indices],
-                         columns=unique_headers(sheet.header) if indices else None)
-    if not indices:
+        "row": [RawSheet.sheet_row(r.index) for r in rejections],
+        "reason": [r.reason for r in rejections],
+        "reason_label": [REASONS[r.reason] for r in rejections],
+        "detail": [r.detail for r in rejections],
+        "suggestion": [r.suggestion for r in rejections],
+        "quoted_field": [r.field for r in rejections],
+        "quoted_value": [r.value for r in rejections],
+    }, columns=_COLUMNS)
+    if not rejections:
         return frame
-    cells = cells[[c for c in cells.columns if c not in BASE_COLUMNS]]
+    cells = pd.DataFrame([[raw_text(v) for v in sheet.rows[r.index]] for r in rejections],
+                         columns=unique_headers(sheet.header))
+    cells = cells[[c for c in cells.columns if c not in _COLUMNS]]
     return pd.concat([frame, cells.reset_index(drop=True)], axis=1)

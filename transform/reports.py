@@ -1,31 +1,28 @@
 """Progress reports from the form's response sheet: each row a report, blank, or quarantined.
 
-Rules are applied column-wise over the distinct values of each field (agency names,
-codes and statuses repeat thousands of times), then checked row by row in a fixed order;
-the first failing check is the row's reason.
+The sheet is resolved column by column, over the distinct values of each field (agency
+names, codes and statuses repeat thousands of times); then :data:`REPORT_RULES` sort the
+rows: the first rule a row fails is its reason (see transform/rules.py).
 """
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
-from tidtam.core.model import RawSheet, Reports
+from tidtam.core.config import ResponseForm
+from tidtam.core.model import Cell, RawSheet, Reports
 from tidtam.transform.agencies import AgencyDirectory
-from tidtam.transform.columns import (
-    blank_rows,
-    field_cells,
-    map_columns,
-    oversized_cells,
-    too_long,
-)
+from tidtam.transform.columns import field_cells, map_columns, per_value
 from tidtam.transform.dates import parse_timestamp
 from tidtam.transform.quarantine import rejected_frame
 from tidtam.transform.register import DirectiveIndex
+from tidtam.transform.rules import SLOT, Rule, SheetColumns, apply, too_long_rule
 from tidtam.transform.taxonomy import CategoryIndex, StatusIndex
 from tidtam.transform.text import cell_text, clean_text, match_key, split_list
 
@@ -37,142 +34,173 @@ REPORT_COLUMNS = [
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 FREE_TEXT = ["result", "obstacles", "reporter", "phone", "email", "attachments"]
-# Fields the row checks match as normalized text (free text is cleaned for accepted rows only).
+# Fields the rules match as normalized text (free text is cleaned for accepted rows only).
 CHECKED = ["agency", "directive", "status", "reporter"]
+# Fields a test marker may be typed in, as a message names them.
+TEST_FIELDS = {"agency": "ช่องหน่วยงาน", "directive": "ช่องข้อสั่งการ", "reporter": "ชื่อผู้รายงาน"}
 
 
-def _mapped(values: list[object], fn) -> list:
-    """``fn`` applied once per distinct value (values repeat heavily in form data).
+@dataclass
+class ReportColumns(SheetColumns):
+    """The response sheet resolved column by column, and what its rows are checked against."""
 
-    Text is its own key; other cells are keyed with their type, since 1, 1.0 and True
-    are equal keys in a dict but different cells.
-    """
-    cache: dict = {}
-    out = []
-    append = out.append
-    for v in values:
-        key = v if type(v) is str else (type(v), v)
-        try:
-            append(cache[key])
-        except KeyError:
-            cache[key] = result = fn(v)
-            append(result)
-    return out
+    raw: dict[str, list[Cell]]
+    text: dict[str, list[str]]          # normalized text of the CHECKED fields
+    stamps: list[datetime | None]
+    agency: list[str | None]            # canonical names
+    code: list[str | None]              # directive codes
+    status: list[str | None]            # status keys
+    markers: list[str]                  # test markers, as match keys
+    latest: datetime                    # the latest time a report may carry
+    directives: DirectiveIndex
+    agencies: AgencyDirectory
+    statuses: StatusIndex
+    unclaimed: list[str]
+
+    def typed(self, name: str, i: int) -> str:
+        return cell_text(self.raw[name][i])
+
+    def has_marker(self, name: str) -> list[bool]:
+        """True for rows whose ``name`` field contains a test marker."""
+        markers = self.markers
+
+        def is_test(value: str) -> bool:
+            key = match_key(value)
+            return bool(key) and any(m and m in key for m in markers)
+
+        return per_value(self.text[name], is_test)
+
+    def register_row(self, i: int) -> int:
+        """The register row that quarantined row ``i``'s directive."""
+        return self.directives.rejected_codes[self.code[i]]
 
 
-class _CleanOnRead:
-    """A column's :func:`cell_text`, computed only for the rows read (for messages)."""
+def _none(values: list) -> list[bool]:
+    return [v is None for v in values]
 
-    def __init__(self, values: list[object]):
-        self.values = values
 
-    def __getitem__(self, i: int) -> str:
-        return cell_text(self.values[i])
+def _empty(values: list[str]) -> list[bool]:
+    return [not v for v in values]
+
+
+def _test_rule(name: str, label: str) -> Rule[ReportColumns]:
+    return Rule(f"test_row_{name}", lambda c: c.has_marker(name), "test_row",
+                f"มีคำว่าทดสอบใน{label}: {SLOT}", "ลบแถวทดสอบออกจากชีต หรือปล่อยไว้ (ไม่นับ)",
+                field=name)
+
+
+def _agency_hint(c: ReportColumns, i: int) -> str:
+    hint = c.agencies.suggest(c.text["agency"][i])
+    return f"หรือหมายถึง {hint}" if hint else "เพิ่มชื่อนี้เป็นชื่อย่อใน config/agencies.yaml"
+
+
+def _written_code(c: ReportColumns, i: int) -> str:
+    return c.directives.code_in_cell(c.text["directive"][i]) or c.text["directive"][i]
+
+
+# The report rules, in the order a row is judged; the first it fails is its reason.
+REPORT_RULES: list[Rule[ReportColumns]] = [
+    too_long_rule(),
+    *(_test_rule(name, label) for name, label in TEST_FIELDS.items()),
+    Rule("bad_timestamp", lambda c: _none(c.stamps), "bad_timestamp",
+         f"ประทับเวลา {SLOT} อ่านไม่ได้", "ใช้รูปแบบ วัน/เดือน/ปี ชั่วโมง:นาที:วินาที",
+         field="timestamp"),
+    Rule("future_timestamp", lambda c: [s is not None and s > c.latest for s in c.stamps],
+         "future_timestamp",
+         lambda c, i: f"ประทับเวลา {c.stamps[i]:%Y-%m-%d %H:%M} อยู่หลังวันที่ข้อมูล",
+         "ตรวจสอบวันที่ หรือสร้างใหม่ด้วย --as-of ที่ถูกต้อง"),
+    Rule("missing_agency", lambda c: _empty(c.text["agency"]), "missing_agency",
+         "ช่องหน่วยงานว่าง", "ระบุชื่อหน่วยงานที่รายงาน"),
+    Rule("unknown_agency", lambda c: _none(c.agency), "unknown_agency",
+         f"ไม่พบหน่วยงาน {SLOT}", _agency_hint, field="agency"),
+    Rule("missing_directive", lambda c: _empty(c.text["directive"]), "missing_directive",
+         "ช่องรหัสข้อสั่งการว่าง", "ระบุรหัส เช่น 2566-1-015"),
+    Rule("unknown_directive", lambda c: _none(c.code), "unknown_directive",
+         f"ไม่พบรหัส {SLOT} ในทะเบียนข้อสั่งการ", "ตรวจสอบรหัส หรือเพิ่มข้อสั่งการในทะเบียน",
+         field="directive", value=_written_code),
+    Rule("directive_rejected",
+         lambda c: [code in c.directives.rejected_codes for code in c.code], "directive_rejected",
+         lambda c, i: f"ข้อสั่งการ {c.code[i]} ถูกกักในทะเบียน (แถว {c.register_row(i)})",
+         lambda c, i: f"แก้แถว {c.register_row(i)} ของทะเบียนข้อสั่งการ"),
+    Rule("not_assigned", lambda c: c.directives.unassigned(c.code, c.agency), "not_assigned",
+         lambda c, i: f"{c.agency[i]} ไม่ได้รับมอบหมายข้อสั่งการ {c.code[i]}",
+         "ตรวจสอบรหัสข้อสั่งการ หรือเพิ่มหน่วยงานในทะเบียน"),
+    Rule("missing_status", lambda c: _empty(c.text["status"]), "missing_status",
+         "ช่องสถานะว่าง", "เลือกสถานะการดำเนินการ"),
+    Rule("unknown_status", lambda c: _none(c.status), "unknown_status",
+         f"สถานะ {SLOT} ไม่ตรงกับมาตรฐาน", lambda c, _i: "ใช้ " + " / ".join(c.statuses.labels),
+         field="status"),
+]
 
 
 def read_reports(
-    sheet: RawSheet, form, register: DirectiveIndex, agencies: AgencyDirectory,
+    sheet: RawSheet, form: ResponseForm, directives: DirectiveIndex, agencies: AgencyDirectory,
     factors: CategoryIndex, statuses: StatusIndex, tz: ZoneInfo, latest_allowed: datetime,
     max_cell_chars: int = 50_000,
 ) -> Reports:
     """Normalize the response sheet against the register, agencies and taxonomy."""
-    columns = map_columns(sheet, dict(form.fields))
-    raw = {name: field_cells(sheet, columns, name) for name in type(form.fields).model_fields}
-    text = {name: _mapped(raw[name], cell_text) for name in CHECKED}
-    text["timestamp"] = _CleanOnRead(raw["timestamp"])  # distinct on nearly every row
-    stamps = _mapped(raw["timestamp"], lambda v: parse_timestamp(v, tz))
-    agency = _mapped(text["agency"], agencies.resolve)
-    code = _mapped(text["directive"], register.resolve)
-    status = _mapped(text["status"], statuses.resolve)
-    markers = [match_key(m) for m in form.test_markers]
-    blank = blank_rows(sheet)
-    oversized = oversized_cells(sheet, max_cell_chars)
-    valid = _valid_rows(blank, _test_rows(text, markers), stamps, agency, code, status,
-                        register, latest_allowed)
-    for i in oversized:
-        valid[i] = False
-
-    accepted: list[int] = []
-    rej: tuple[list, list, list, list] = ([], [], [], [])
-    for i in range(len(sheet.rows)):
-        if blank[i]:
-            continue
-        if valid[i]:
-            accepted.append(i)
-            continue
-        if i in oversized:
-            problem = too_long(sheet, i, oversized[i], max_cell_chars)
-        else:
-            problem = _check(i, text, stamps, agency, code, status, markers, register,
-                             agencies, latest_allowed)
-        if problem is None:
-            accepted.append(i)
-        else:
-            for bucket, value in zip(rej, (i, *problem), strict=True):
-                bucket.append(value)
-
-    if accepted:
-        cols = _report_columns(accepted, raw, stamps, code, agency, status, factors)
-        cols["submitted_at"] = _instants(cols["submitted_at"], tz)
-        frame = pd.DataFrame(cols, columns=REPORT_COLUMNS)
-    else:
-        frame = pd.DataFrame([], columns=REPORT_COLUMNS)
-        frame["submitted_at"] = pd.Series([], dtype=f"datetime64[ns, {tz.key}]")
+    columns = report_columns(sheet, form, directives, agencies, statuses, tz, latest_allowed,
+                             max_cell_chars)
+    verdict = apply(REPORT_RULES, columns)
     return Reports(
-        rejected=rejected_frame(sheet, *rej),
+        rejected=rejected_frame(sheet, verdict.rejections),
         rows=len(sheet.rows),
-        blank=sum(blank),
+        blank=verdict.blank,
         unclaimed=columns.unclaimed,
-        reports=frame,
+        reports=_reports_frame(verdict.accepted, columns, factors, tz),
     )
 
 
-def _test_rows(text: dict[str, list[str]], markers: list[str]) -> list[bool]:
-    """True for rows whose agency, directive or reporter contains a test marker."""
-    def is_test(value: str) -> bool:
-        key = match_key(value)
-        return bool(key) and any(m and m in key for m in markers)
-
-    hits = [_mapped(text[field], is_test) for field in _FIELD_TH]
-    return [any(row) for row in zip(*hits, strict=True)]
-
-
-def _valid_rows(blank, test, stamps, agency, code, status, register: DirectiveIndex,
-                latest: datetime) -> list[bool]:
-    """True for the rows :func:`_check` accepts, decided from the resolved columns alone.
-
-    The same conditions as ``_check`` (an empty cell never resolves, so "missing" implies
-    "unknown"); rows that fail are passed to ``_check`` for their reason and message.
-    """
-    rejected = register.rejected_codes
-    assigned = register.is_assigned
-    return [
-        not b and not t and s is not None and s <= latest and a is not None
-        and c is not None and c not in rejected and assigned(c, a) and st is not None
-        for b, t, s, a, c, st in zip(blank, test, stamps, agency, code, status, strict=True)
-    ]
+def report_columns(
+    sheet: RawSheet, form: ResponseForm, directives: DirectiveIndex, agencies: AgencyDirectory,
+    statuses: StatusIndex, tz: ZoneInfo, latest_allowed: datetime, max_cell_chars: int,
+) -> ReportColumns:
+    """The response sheet resolved column by column, each distinct value once."""
+    columns = map_columns(sheet, dict(form.fields))
+    raw = {name: field_cells(sheet, columns, name) for name in type(form.fields).model_fields}
+    text = {name: per_value(raw[name], cell_text) for name in CHECKED}
+    return ReportColumns(
+        sheet, max_cell_chars, raw=raw, text=text,
+        stamps=per_value(raw["timestamp"], lambda v: parse_timestamp(v, tz)),
+        agency=per_value(text["agency"], agencies.resolve),
+        code=per_value(text["directive"], directives.resolve),
+        status=per_value(text["status"], statuses.resolve),
+        markers=[match_key(m) for m in form.test_markers], latest=latest_allowed,
+        directives=directives, agencies=agencies, statuses=statuses,
+        unclaimed=columns.unclaimed)
 
 
-def _report_columns(accepted: list[int], raw: dict[str, list], stamps, code, agency, status,
+def _reports_frame(accepted: list[int], c: ReportColumns, factors: CategoryIndex,
+                   tz: ZoneInfo) -> pd.DataFrame:
+    if not accepted:
+        frame = pd.DataFrame([], columns=REPORT_COLUMNS)
+        frame["submitted_at"] = pd.Series([], dtype=f"datetime64[ns, {tz.key}]")
+        return frame
+    cols = _report_columns(accepted, c, factors)
+    cols["submitted_at"] = _instants(cols["submitted_at"], tz)
+    return pd.DataFrame(cols, columns=REPORT_COLUMNS)
+
+
+def _report_columns(accepted: list[int], c: ReportColumns,
                     factors: CategoryIndex) -> dict[str, list]:
     """The reports table column by column; text cleaning runs once per distinct value."""
     def take(values: list) -> list:
         return [values[i] for i in accepted]
 
-    parts = _mapped(take(raw["obstacle_factors"]),
-                    lambda v: factors.resolve_many(cell_text(v)))
+    parts = per_value(take(c.raw["obstacle_factors"]),
+                      lambda v: factors.resolve_many(cell_text(v)))
     cols = {
         "source_row": [RawSheet.sheet_row(i) for i in accepted],
-        "submitted_at": take(stamps),
-        "directive_code": take(code),
-        "agency": take(agency),
-        "status": take(status),
+        "submitted_at": take(c.stamps),
+        "directive_code": take(c.code),
+        "agency": take(c.agency),
+        "status": take(c.status),
         "obstacle_factors": [",".join(f.code for f in found) for found, _ in parts],
         "obstacle_factors_other": [", ".join(other) for _, other in parts],
     }
     for name in FREE_TEXT:
         clean = _attachment_list if name == "attachments" else _multiline
-        cols[name] = _mapped(take(raw[name]), clean)
+        cols[name] = per_value(take(c.raw[name]), clean)
     cols["report_id"] = [
         _report_id(*row) for row in zip(cols["submitted_at"], cols["directive_code"],
                                          cols["agency"], cols["status"], cols["result"],
@@ -189,12 +217,12 @@ def _instants(stamps: list[datetime], tz: ZoneInfo) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(micros.view("datetime64[us]")).tz_localize("UTC").tz_convert(tz)
 
 
-def _attachment_list(value: object) -> str:
+def _attachment_list(value: Cell) -> str:
     """Attached links as one ``, ``-separated list, whatever separated them in the cell."""
     return ", ".join(split_list(_multiline(value)))
 
 
-def _multiline(value: object) -> str:
+def _multiline(value: Cell) -> str:
     """Free text keeps its line breaks; each line normalized."""
     if value is None:
         return ""
@@ -203,49 +231,6 @@ def _multiline(value: object) -> str:
     lines = [cell_text(line) for line in str(value).replace("\r\n", "\n").split("\n")]
     return "\n".join(line for line in lines if line) if isinstance(value, str) \
         else cell_text(value)
-
-
-def _check(i, text, stamps, agency, code, status, markers, register, agencies, latest):
-    """(reason, detail, suggestion) for row ``i``, or None when it is a valid report."""
-    for field in ("agency", "directive", "reporter"):
-        value = match_key(text[field][i])
-        if value and any(m and m in value for m in markers):
-            return "test_row", f"มีคำว่าทดสอบใน{_FIELD_TH[field]}: \"{text[field][i]}\"", \
-                "ลบแถวทดสอบออกจากชีต หรือปล่อยไว้ (ไม่นับ)"
-    if stamps[i] is None:
-        return "bad_timestamp", f"ประทับเวลา \"{text['timestamp'][i]}\" อ่านไม่ได้", \
-            "ใช้รูปแบบ วัน/เดือน/ปี ชั่วโมง:นาที:วินาที"
-    if stamps[i] > latest:
-        return "future_timestamp", f"ประทับเวลา {stamps[i]:%Y-%m-%d %H:%M} อยู่หลังวันที่ข้อมูล", \
-            "ตรวจสอบวันที่ หรือสร้างใหม่ด้วย --as-of ที่ถูกต้อง"
-    if not text["agency"][i]:
-        return "missing_agency", "ช่องหน่วยงานว่าง", "ระบุชื่อหน่วยงานที่รายงาน"
-    if agency[i] is None:
-        hint = agencies.suggest(text["agency"][i])
-        return "unknown_agency", f"ไม่พบหน่วยงาน \"{text['agency'][i]}\"", \
-            f"หรือหมายถึง {hint}" if hint else "เพิ่มชื่อนี้เป็นชื่อย่อใน config/agencies.yaml"
-    if not text["directive"][i]:
-        return "missing_directive", "ช่องรหัสข้อสั่งการว่าง", "ระบุรหัส เช่น 2566-1-015"
-    if code[i] is None:
-        written = register.code_in_cell(text["directive"][i]) or text["directive"][i]
-        return "unknown_directive", f"ไม่พบรหัส \"{written}\" ในทะเบียนข้อสั่งการ", \
-            "ตรวจสอบรหัส หรือเพิ่มข้อสั่งการในทะเบียน"
-    if register.is_rejected(code[i]):
-        row = register.rejected_codes[code[i]]
-        return "directive_rejected", f"ข้อสั่งการ {code[i]} ถูกกักในทะเบียน (แถว {row})", \
-            f"แก้แถว {row} ของทะเบียนข้อสั่งการ"
-    if not register.is_assigned(code[i], agency[i]):
-        return "not_assigned", f"{agency[i]} ไม่ได้รับมอบหมายข้อสั่งการ {code[i]}", \
-            "ตรวจสอบรหัสข้อสั่งการ หรือเพิ่มหน่วยงานในทะเบียน"
-    if not text["status"][i]:
-        return "missing_status", "ช่องสถานะว่าง", "เลือกสถานะการดำเนินการ"
-    if status[i] is None:
-        return "unknown_status", f"สถานะ \"{text['status'][i]}\" ไม่ตรงกับมาตรฐาน", \
-            "ใช้ ดำเนินการแล้ว / อยู่ระหว่างการดำเนินการ / ไม่สามารถดำเนินการได้"
-    return None
-
-
-_FIELD_TH = {"agency": "ช่องหน่วยงาน", "directive": "ช่องข้อสั่งการ", "reporter": "ชื่อผู้รายงาน"}
 
 
 def _report_id(submitted_at: datetime, directive_code: str, agency: str, status: str,
