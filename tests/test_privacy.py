@@ -105,3 +105,47 @@ def test_each_personal_field_can_be_published(tmp_path, field):
     assert any(v in agency_pages for v in values[field])      # shown with the latest report
     for other in {"reporter", "phone", "email"} - {field}:    # the others stay hidden
         assert not any(v in text for v in values[other]), other
+
+
+# --- quarantine details: a quoted personal value is hidden by its field, not its wording --
+
+def _quarantine(*rejections):
+    from tidtam.core.model import RawSheet
+    from tidtam.transform.quarantine import rejected_frame
+
+    rows = [["5/1/2567 9:00:00", "ทดสอบ", "นางสมศรี ใจดี"]] * len(rejections)
+    sheet = RawSheet("responses", "responses.csv", ["ประทับเวลา", "หน่วยงาน", "ชื่อผู้รายงาน"], rows)
+    return rejected_frame(sheet, list(rejections))
+
+
+def test_a_quoted_personal_value_is_hidden_unless_published():
+    from tidtam.core.config import Publish
+    from tidtam.core.model import VALUE_SLOT, Rejection
+    from tidtam.transform.privacy import public_rejected
+
+    frame = _quarantine(
+        Rejection(0, "test_row", f"มีคำว่าทดสอบในชื่อผู้รายงาน: {VALUE_SLOT}", "ลบแถว",
+                  "reporter", "นางสมศรี ใจดี"),
+        Rejection(1, "test_row", f"มีคำว่าทดสอบในช่องหน่วยงาน: {VALUE_SLOT}", "ลบแถว",
+                  "agency", "ทดสอบ"),
+        Rejection(2, "test_row", f"ผู้รายงาน {VALUE_SLOT} (ถ้อยคำใดก็ได้)", "", "reporter", "นาย ข"))
+    titles = {"reporter": ["ชื่อผู้รายงาน"]}
+    hidden = public_rejected(frame, titles, Publish())
+    assert list(hidden["detail"]) == ["มีคำว่าทดสอบในชื่อผู้รายงาน: (ซ่อนชื่อผู้รายงาน)",
+                                      'มีคำว่าทดสอบในช่องหน่วยงาน: "ทดสอบ"',
+                                      "ผู้รายงาน (ซ่อนชื่อผู้รายงาน) (ถ้อยคำใดก็ได้)"]
+    assert "ชื่อผู้รายงาน" not in hidden.columns           # the original cell goes too
+    assert not {"quoted_field", "quoted_value"} & set(hidden.columns)
+    shown = public_rejected(frame, titles, Publish(reporter=True))
+    assert shown["detail"].iloc[0] == 'มีคำว่าทดสอบในชื่อผู้รายงาน: "นางสมศรี ใจดี"'
+    assert list(shown.columns[:6]) == ["source", "row", "reason", "reason_label", "detail",
+                                       "suggestion"]
+
+
+def test_every_personal_field_has_a_hidden_form():
+    from tidtam.transform.privacy import HIDDEN, PERSONAL_FIELDS
+
+    assert set(HIDDEN) == set(PERSONAL_FIELDS)
+    assert len(set(HIDDEN.values())) == len(HIDDEN)
+    for form in HIDDEN.values():
+        assert form.startswith("(ซ่อน") and form.endswith(")") and '"' not in form
