@@ -95,3 +95,20 @@ def test_resolve_by_code_variants_and_exact_text(config):
     for written in ("2566-1-005", "๒๕๖๖-๑-๐๐๕", "2566-1-5 ข้อความ", "ข้อความ"):
         assert r.resolve(written) == "2566-1-005"
     assert r.resolve("2566-1-006") is None
+
+
+def test_messages_take_code_ranges_from_the_taxonomy(config):
+    from tidtam.core.config import Category
+
+    extra = Category(code="1.11", key="extra", label="ประเภทที่เพิ่มใหม่")
+    types = CategoryIndex([*config.taxonomy.directive_types, extra])
+    r = read_register(
+        sheet("directives", HEADER, row(type_="ประเภทอื่น"), row("2566-1-002", factors="ด้านอื่นๆ")),
+        config.form.directives, types, CategoryIndex(config.taxonomy.impact_factors),
+        AgencyDirectory(config.agencies), BKK)
+    unknown_type, unknown_factor = r.rejected.to_dict("records")
+    assert "ไม่ตรงกับรหัส 1.1-1.11 หรือชื่อประเภทใด" in unknown_type["detail"]
+    assert unknown_type["suggestion"] == "ใช้รหัส เช่น 1.11 หรือชื่อประเภทตามมาตรฐาน"
+    assert unknown_factor["suggestion"] == "ใช้รหัส 2.1-2.5 หรือชื่อปัจจัยตามมาตรฐาน คั่นด้วย ,"
+    assert (unknown_factor["quoted_field"], unknown_factor["quoted_value"]) == ("factors",
+                                                                               "ด้านอื่นๆ")

@@ -157,3 +157,20 @@ def test_obstacle_factors_checkboxes(config):
 def test_multiline_free_text_keeps_lines(config):
     r = build(config, report(result="บรรทัดแรก\r\n  บรรทัด\u200bสอง  ")).reports.reports.iloc[0]
     assert r["result"] == "บรรทัดแรก\nบรรทัดสอง"
+
+
+def test_a_quoted_value_is_kept_as_data(config):
+    from tidtam.core.model import VALUE_SLOT
+
+    data = build(config, report(reporter="test user"), report(status="เสร็จแล้ว"))
+    test_row, status = data.reports.rejected.to_dict("records")
+    assert test_row["detail"] == f"มีคำว่าทดสอบในชื่อผู้รายงาน: {VALUE_SLOT}"
+    assert (test_row["quoted_field"], test_row["quoted_value"]) == ("reporter", "test user")
+    assert (status["quoted_field"], status["quoted_value"]) == ("status", "เสร็จแล้ว")
+
+
+def test_the_status_suggestion_lists_the_taxonomy_labels(config):
+    data = build(config, report(status="เสร็จแล้ว"))
+    labels = [s.label for s in config.taxonomy.statuses if s.reported]
+    assert data.reports.rejected["suggestion"].iloc[0] == "ใช้ " + " / ".join(labels)
+    assert labels == ["ดำเนินการแล้ว", "อยู่ระหว่างการดำเนินการ", "ไม่สามารถดำเนินการได้"]
