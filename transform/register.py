@@ -20,7 +20,7 @@ from tidtam.core.config import Category, DirectiveForm
 from tidtam.core.errors import ConfigError
 from tidtam.core.model import Cell, RawSheet, Register
 from tidtam.transform.agencies import AgencyDirectory
-from tidtam.transform.columns import field_cells, map_columns
+from tidtam.transform.columns import field_cells, map_columns, per_value
 from tidtam.transform.dates import parse_date
 from tidtam.transform.quarantine import rejected_frame
 from tidtam.transform.rules import SLOT, Rule, SheetColumns, Stop, apply, too_long_rule
@@ -76,15 +76,8 @@ class DirectiveIndex:
             return code
         return self._by_text.get(match_key(text))
 
-    def code_in_cell(self, text: str) -> str | None:
-        """The code written at the cell's start, known or not (for messages)."""
-        return code_in_cell(text)
-
     def is_rejected(self, code: str) -> bool:
         return code in self.rejected_codes
-
-    def is_assigned(self, code: str, agency: str) -> bool:
-        return (code, agency) in self._pairs
 
     def unassigned(self, codes: list[str | None], agencies: list[str | None]) -> list[bool]:
         """For each (code, agency) row: True where that agency was not assigned that code."""
@@ -240,11 +233,11 @@ def register_columns(
     text = {name: [cell_text(v) for v in values] for name, values in cells.items()}
     return RegisterColumns(
         sheet, max_cell_chars, text=text, fields=columns.fields,
-        code=[code_in_cell(t) for t in text["code"]],
-        type=[types.resolve(t) for t in text["type"]],
-        factors=[factors.resolve_many(t) for t in text["factors"]],
-        responsible=[_responsible(t, form, agencies) for t in text["agencies"]],
-        due=[parse_date(v, tz) for v in cells["due"]],
+        code=per_value(text["code"], code_in_cell),
+        type=per_value(text["type"], types.resolve),
+        factors=per_value(text["factors"], factors.resolve_many),
+        responsible=per_value(text["agencies"], lambda t: _responsible(t, form, agencies)),
+        due=per_value(cells["due"], lambda v: parse_date(v, tz)),
         types=types, factor_index=factors, agencies=agencies, unclaimed=columns.unclaimed)
 
 

@@ -21,7 +21,7 @@ from tidtam.transform.agencies import AgencyDirectory
 from tidtam.transform.columns import field_cells, map_columns, per_value
 from tidtam.transform.dates import parse_timestamp
 from tidtam.transform.quarantine import rejected_frame
-from tidtam.transform.register import DirectiveIndex
+from tidtam.transform.register import DirectiveIndex, code_in_cell
 from tidtam.transform.rules import SLOT, Rule, SheetColumns, apply, too_long_rule
 from tidtam.transform.taxonomy import CategoryIndex, StatusIndex
 from tidtam.transform.text import cell_text, clean_text, match_key, split_list
@@ -95,7 +95,7 @@ def _agency_hint(c: ReportColumns, i: int) -> str:
 
 
 def _written_code(c: ReportColumns, i: int) -> str:
-    return c.directives.code_in_cell(c.text["directive"][i]) or c.text["directive"][i]
+    return code_in_cell(c.text["directive"][i]) or c.text["directive"][i]
 
 
 # The report rules, in the order a row is judged; the first it fails is its reason.
