@@ -83,8 +83,8 @@ class Rejection:
     """
 
     index: int          # the row's index in RawSheet.rows (sheet row = index + 2)
-    reason: str         # a key of the rules table (machines read it)
-    detail: str         # Thai; may hold "{value}"
+    reason: str         # a key of transform/quarantine.REASONS (machines read it)
+    detail: str         # Thai; holds VALUE_SLOT where it quotes ``value``
     suggestion: str = ""
     field: str = ""     # the field whose typed value the detail quotes, if any
     value: str = ""
