@@ -360,3 +360,14 @@ def test_typed_text_shown_outside_the_slot_cannot_pose_as_it():
     (rejection,) = apply(REPORT_RULES[:1], columns).rejections
     assert rejection.reason == "cell_too_long" and SLOT not in rejection.detail
     assert rejection.detail.startswith("คำถาม: 1,001 ตัวอักษร")
+
+
+def test_one_table_of_reasons_labels_every_rule():
+    from tidtam.transform.quarantine import REASONS
+
+    tables = [REPORT_RULES, REGISTER_RULES, SURVEY_RULES]
+    used = {rule.reason for table in tables for rule in table if isinstance(rule, Rule)}
+    assert used == set(REASONS)
+    for table in tables:
+        names = [rule.name for rule in table]
+        assert len(names) == len(set(names))
