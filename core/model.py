@@ -226,10 +226,12 @@ class TrendPoint:
 class Output:
     """One file of the site: where it goes, the digest of its inputs, how to write it.
 
-    ``write`` is None for a file whose digest is known only from its content (a data export
-    streamed to disk); the writer then writes it first and compares afterwards.
+    ``digest`` is None for a file whose digest is known only from its content (a data export
+    streamed to disk); the writer then writes it first and compares afterwards. A file made
+    from earlier ones names them in ``derived_from``: their digests join its own.
     """
 
     path: str
     digest: str | None
     write: Callable[[Path], object]
+    derived_from: tuple[str, ...] = ()

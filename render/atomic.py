@@ -31,9 +31,39 @@ def write_bytes(path: Path, data: bytes) -> None:
 
 
 def staging_dir(target: Path) -> Path:
-    """A fresh folder beside ``target`` (same filesystem, so the swap is a rename)."""
+    """A fresh folder beside ``target`` (same filesystem, so the swap is a rename), named
+    after this process so a later run can tell a leftover from a folder still in use."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.new-"))
+    return Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.new-{os.getpid()}-"))
+
+
+def recover(target: Path) -> None:
+    """Finish what a killed run left beside ``target``: put back a folder it had moved
+    aside (``.NAME.previous-PID``), and remove its staging folders (``.NAME.new-PID-*``).
+    Folders of processes that still run are left alone."""
+    parent, name = target.parent, target.name
+    if not parent.is_dir():
+        return
+    aside = [p for p in sorted(parent.glob(f".{name}.previous-*")) if not _running(p)]
+    if aside and not target.exists() and not target.is_symlink():
+        os.rename(aside.pop(), target)
+    for leftover in [*aside, *parent.glob(f".{name}.new-*")]:
+        if not _running(leftover):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _running(folder: Path) -> bool:
+    """Whether the process named in a staging or moved-aside folder's name still runs."""
+    digits = folder.name.rsplit(".", 1)[-1].split("-")[1:2]
+    if not digits or not digits[0].isdigit():
+        return False
+    try:
+        os.kill(int(digits[0]), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def exchange(a: Path, b: Path) -> bool:

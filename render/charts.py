@@ -10,8 +10,9 @@ import functools
 
 import pandas as pd
 
+from tidtam.core.model import STATUS_KEYS
 from tidtam.core.paths import STATIC_DIR
-from tidtam.render.filters import STATUS_COLORS, STATUS_ORDER
+from tidtam.render.formats import STATUS_COLORS
 
 FONT = "Sarabun, 'Noto Sans Thai', Tahoma, sans-serif"
 _fonts_registered = False
@@ -46,9 +47,9 @@ def status_bars(frame: pd.DataFrame, category: str, status_labels: dict[str, str
     alt, vlc = _libraries()
     data = frame.assign(
         status_label=frame["status"].map(status_labels),
-        order=frame["status"].map({s: i for i, s in enumerate(STATUS_ORDER)}),
+        order=frame["status"].map({s: i for i, s in enumerate(STATUS_KEYS)}),
     )
-    domain = [status_labels[s] for s in STATUS_ORDER]
+    domain = [status_labels[s] for s in STATUS_KEYS]
     chart = (
         alt.Chart(data, title=title)
         .mark_bar(stroke="#555555", strokeWidth=0.5)
@@ -58,7 +59,7 @@ def status_bars(frame: pd.DataFrame, category: str, status_labels: dict[str, str
             x=alt.X("sum(count):Q", title="จำนวนการมอบหมาย", stack="zero"),
             color=alt.Color("status_label:N", title="สถานะ",
                             scale=alt.Scale(domain=domain,
-                                            range=[STATUS_COLORS[s] for s in STATUS_ORDER]),
+                                            range=[STATUS_COLORS[s] for s in STATUS_KEYS]),
                             legend=alt.Legend(orient="bottom", columns=2, labelLimit=240)),
             order=alt.Order("order:Q"),
             tooltip=[alt.Tooltip(f"{category}:N", title="กลุ่ม"),
@@ -74,10 +75,10 @@ def status_bars(frame: pd.DataFrame, category: str, status_labels: dict[str, str
 
 
 def counts_frame(rows: list[list]) -> pd.DataFrame:
-    """``[[category, [n per status in STATUS_ORDER]], ...]`` as the long frame of status_bars."""
+    """``[[category, [n per status in STATUS_KEYS]], ...]`` as the long frame of status_bars."""
     return pd.DataFrame([{"category": name, "status": key, "count": int(n)}
                          for name, counts in rows
-                         for key, n in zip(STATUS_ORDER, counts, strict=True)],
+                         for key, n in zip(STATUS_KEYS, counts, strict=True)],
                         columns=["category", "status", "count"])
 
 
@@ -105,8 +106,8 @@ def trend_chart(rows: list[dict], status_labels: dict[str, str], width: int = 56
     alt, vlc = _libraries()
     data = pd.DataFrame([{"run": i + 1, "label": f"{r['label']} ({r['as_of'] or '-'})",
                           "status_label": status_labels[k], "count": r[k]}
-                         for i, r in enumerate(rows) for k in STATUS_ORDER])
-    domain = [status_labels[s] for s in STATUS_ORDER]
+                         for i, r in enumerate(rows) for k in STATUS_KEYS])
+    domain = [status_labels[s] for s in STATUS_KEYS]
     chart = (
         alt.Chart(data, title="จำนวนการมอบหมายตามสถานะ แต่ละรอบการปรับปรุงข้อมูล")
         .mark_line(point=True, strokeWidth=2.5)
@@ -115,7 +116,7 @@ def trend_chart(rows: list[dict], status_labels: dict[str, str], width: int = 56
             y=alt.Y("count:Q", title="จำนวนการมอบหมาย"),
             color=alt.Color("status_label:N", title="สถานะ",
                             scale=alt.Scale(domain=domain,
-                                            range=[STATUS_COLORS[s] for s in STATUS_ORDER]),
+                                            range=[STATUS_COLORS[s] for s in STATUS_KEYS]),
                             legend=alt.Legend(orient="bottom", columns=2, labelLimit=240)),
             strokeDash=alt.StrokeDash("status_label:N", scale=alt.Scale(domain=domain),
                                       legend=None),

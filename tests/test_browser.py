@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tidtam.render.context import agency_path
+from tidtam.render.urls import agency_path
 
 ROOT = Path(__file__).resolve().parents[1]
 

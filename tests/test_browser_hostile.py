@@ -10,7 +10,7 @@ from test_browser import ARTIFACTS, browser, watched  # noqa: F401  (fixtures)
 from test_hostile import hostile_sheets
 
 from tidtam.pipeline import build
-from tidtam.render.context import agency_path, directive_path
+from tidtam.render.urls import agency_path, directive_path
 from tidtam.transform.text import clean_text
 
 pytestmark = pytest.mark.browser

@@ -10,7 +10,8 @@ from bs4 import BeautifulSoup
 from conftest import AS_OF, SAMPLE
 
 from tidtam.pipeline import build_from_source
-from tidtam.render.context import agency_path, attachment_links, directive_path, json_script
+from tidtam.render.formats import json_script
+from tidtam.render.urls import agency_path, attachment_links, directive_path
 
 STATUSES = ["done", "in_progress", "cannot", "not_reported"]
 
@@ -209,13 +210,15 @@ def test_matrix_cells_add_up(sample_site, assignments):
 
 
 def test_trend_page_from_history_points(tmp_path, config):
+    from tidtam.core.model import TrendPoint
     from tidtam.render.site import render_site
     from tidtam.sync.files import read_source
     from tidtam.transform.dataset import compute_kpis, normalize
 
     data = normalize(read_source(SAMPLE / "data", config), config, AS_OF)
-    points = [("รอบ 1", "2024-07-01", {"done": 10, "not_reported": 374}),
-              ("รอบ 2", "2024-07-15", {"done": 100, "in_progress": 50, "not_reported": 234})]
+    points = [TrendPoint("รอบ 1", "2024-07-01", {"done": 10, "not_reported": 374}),
+              TrendPoint("รอบ 2", "2024-07-15",
+                         {"done": 100, "in_progress": 50, "not_reported": 234})]
     render_site(data, compute_kpis(data), tmp_path / "s", trend=points)
     page = soup(tmp_path / "s", "trend.html")
     rows = page.select("#t-trend tbody tr")

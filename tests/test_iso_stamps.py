@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from tidtam.render.context import iso, iso_stamps, iso_values
+from tidtam.render.formats import iso, iso_stamps, iso_values
 
 
 @pytest.mark.parametrize("tz", ["Asia/Bangkok", "UTC", "America/New_York", "Asia/Kolkata",

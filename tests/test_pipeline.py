@@ -149,7 +149,7 @@ def test_failed_build_leaves_the_old_site_whole(tmp_path, config, monkeypatch):
     def explode(*_a, **_k):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("tidtam.render.site.write_csv", explode)
+    monkeypatch.setattr("tidtam.render.datafiles.write_csv", explode)
     with pytest.raises(RuntimeError):
         build_from_source(SAMPLE / "data", config, out, AS_OF)
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}

@@ -1,17 +1,20 @@
-"""Incremental builds: a rebuild rewrites only the pages whose inputs changed and carries the
-others over from the previous site, still swapped in whole."""
+"""Incremental builds: a rebuild rewrites only the pages whose inputs, templates or display
+code changed and carries the others over from the previous site, still swapped in whole."""
 
 import json
+import shutil
 
 import pytest
 from conftest import AS_OF, SAMPLE
 
 from tidtam.core.model import RawSheet
-from tidtam.pipeline import build
-from tidtam.render import incremental
-from tidtam.render.context import agency_path, directive_path
-from tidtam.render.incremental import MANIFEST
+from tidtam.core.paths import TEMPLATES_DIR
+from tidtam.pipeline import build, recorded_trend
+from tidtam.render.site import OVERVIEW_FILE, Site, site_map, write_site
+from tidtam.render.urls import agency_path, directive_path
+from tidtam.render.writer import MANIFEST, Staging
 from tidtam.sync.files import read_source
+from tidtam.transform.dataset import compute_kpis, normalize
 
 AGENCY = "สำนักงานเขตบางรัก"
 
@@ -85,15 +88,67 @@ def test_a_new_report_rewrites_only_the_pages_it_touches(first, config, tmp_path
             assert (fresh / rel).read_bytes() == (out / rel).read_bytes(), rel
 
 
-def test_a_template_change_rerenders_every_page(first, config, monkeypatch):
-    out, _ = first
-    before = inodes(out)
-    monkeypatch.setattr(incremental, "fingerprint", lambda: "another template")
+@pytest.fixture(scope="module")
+def sample(config):
+    """The sample's data and KPIs."""
+    data = normalize(read_source(SAMPLE / "data", config), config, AS_OF)
+    return data, compute_kpis(data)
+
+
+def edited(tmp_path, name: str):
+    """A copy of the templates with ``name`` edited (a comment added at its end)."""
+    folder = tmp_path / "templates"
+    shutil.copytree(TEMPLATES_DIR, folder, ignore=shutil.ignore_patterns("static"))
+    with (folder / name).open("a", encoding="utf-8") as f:
+        f.write("{# edited #}\n")
+    return folder
+
+
+def page_digests(sample, templates=TEMPLATES_DIR) -> dict[str, str]:
+    data, kpis = sample
+    return {o.path: o.digest for o in site_map(Site(data, kpis, None, templates))
+            if o.path.endswith(".html")}
+
+
+def changed(sample, tmp_path, name: str) -> set[str]:
+    before = page_digests(sample)
+    after = page_digests(sample, edited(tmp_path, name))
+    assert set(before) == set(after)
+    return {rel for rel in before if before[rel] != after[rel]}
+
+
+def test_editing_a_template_changes_the_digests_of_its_pages_only(sample, tmp_path):
+    pages = set(page_digests(sample))
+    assert changed(sample, tmp_path / "a", "agency.html") == \
+        {rel for rel in pages if rel.startswith("agencies/")}
+    assert changed(sample, tmp_path / "d", "directive.html") == \
+        {rel for rel in pages if rel.startswith("directives/")}
+    assert changed(sample, tmp_path / "i", "index.html") == {"index.html", OVERVIEW_FILE}
+    assert changed(sample, tmp_path / "b", "base.html") == pages
+
+
+def test_editing_an_included_template_changes_the_pages_that_include_it(sample, tmp_path):
+    pages = set(page_digests(sample))
+    statusbar = changed(sample, tmp_path, "_statusbar.html")
+    # Every page with a status bar, none without.
+    without = {"followup.html", "quality.html", "satisfaction.html"}
+    assert statusbar == pages - without
+    assert changed(sample, tmp_path / "k", "_kpi_card.html") == \
+        {"index.html", OVERVIEW_FILE, "summary.html", "satisfaction.html"}
+
+
+def test_a_template_edit_rewrites_only_its_pages(sample, config, tmp_path):
+    data, kpis = sample
+    out = tmp_path / "site"
     build(read_source(SAMPLE / "data", config), config, out, AS_OF)
+    before = inodes(out)
+    with Staging(out) as staging:
+        site = Site(data, kpis, recorded_trend(config), edited(tmp_path, "agency.html"))
+        write_site(site, staging.folder, out)
+        staging.swap_in()
     after = inodes(out)
-    pages = [rel for rel in after if rel.endswith(".html")]
-    assert all(before.get(rel) != after[rel] for rel in pages)
-    assert before["data/directives.csv"] == after["data/directives.csv"]  # data: by bytes
+    rewritten = {rel for rel, ino in after.items() if before.get(rel) != ino}
+    assert rewritten == {rel for rel in after if rel.startswith("agencies/")} | {MANIFEST}
 
 
 def test_a_damaged_manifest_means_a_full_build(first, config):

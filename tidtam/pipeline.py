@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -13,12 +14,20 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from tidtam.core.model import Dataset, KPIs, RawSheet
-from tidtam.render.site import render_site
+from tidtam import history
+from tidtam.core.config import Config
+from tidtam.core.errors import TidtamError
+from tidtam.core.model import Dataset, KPIs, RawSheet, TrendPoint
+from tidtam.history import History
+from tidtam.render.formats import thai_datetime
+from tidtam.render.site import Site, write_site
+from tidtam.render.writer import Staging
 from tidtam.sync.files import read_source
+from tidtam.sync.settings import load_sync_settings
 from tidtam.transform.dataset import compute_kpis, normalize
 
 Log = Callable[[str], None]
+Sheets = dict[str, RawSheet]
 
 
 @dataclass
@@ -43,33 +52,52 @@ class BuildResult:
         return self.dataset.rejected
 
 
-def today(config) -> date:
+def today(config: Config) -> date:
     """Today in the configured timezone (Asia/Bangkok)."""
     return datetime.now(ZoneInfo(config.settings.timezone)).date()
 
 
-Sheets = dict[str, RawSheet]
-
-
-def build(sheets: Sheets | Callable[[], Sheets], config, out_dir: Path,
-          as_of: date | None = None, log: Log | None = None,
-          previous: Path | None = None) -> BuildResult:
-    """Normalize ``sheets``, compute the KPIs and write the site into ``out_dir``.
+def build(sheets: Sheets | Callable[[], Sheets], config: Config, out_dir: Path,
+          as_of: date | None = None, log: Log | None = None, previous: Path | None = None,
+          trend: list[TrendPoint] | None = None) -> BuildResult:
+    """Normalize ``sheets``, compute the KPIs and write the site into ``out_dir``, swapped
+    in whole (a failed build leaves the old site as it was).
 
     ``sheets`` may be a function that reads them: the raw cells are then dropped as soon
     as they are normalized, and the render gets their memory (a million rows of cells
-    take about 1.5 GB). Pages whose inputs did not change are carried over from
+    take about 1.5 GB). Files whose inputs did not change are carried over from
     ``previous`` (default: ``out_dir`` itself), so a rebuild renders only what changed.
+    ``trend`` is the status counts of earlier runs (default: those recorded in the history
+    database of the config's sync.yaml, when there is one).
     """
+    with Staging(Path(out_dir)) as staging:
+        result = build_staged(sheets, config, staging, as_of, log, previous, trend)
+        staging.swap_in()
+    return result
+
+
+def build_staged(sheets: Sheets | Callable[[], Sheets], config: Config, staging: Staging,
+                 as_of: date | None = None, log: Log | None = None,
+                 previous: Path | None = None,
+                 trend: list[TrendPoint] | None = None) -> BuildResult:
+    """:func:`build` into ``staging``, which the caller swaps in (or drops) when it decides."""
     log = log or (lambda _msg: None)
     as_of = as_of or today(config)
+    trend = recorded_trend(config) if trend is None else trend
     with gc_paused():
         data, kpis = _normalize(sheets, config, as_of, log)
         del sheets
-        return _render(data, kpis, Path(out_dir), log, previous)
+        started = time.perf_counter()
+        target = staging.target
+        files = write_site(Site(data, kpis, trend), staging.folder,
+                           target if previous is None else previous)
+        kept = sum(1 for how in files.values() if how == "kept")
+        log(f"render: {len(files)} files ({len(files) - kept} rendered, {kept} unchanged) -> "
+            f"{target} ({_secs(started)})")
+        return BuildResult(kpis=kpis, dataset=data, out_dir=target, files=sorted(files))
 
 
-def _normalize(sheets: Sheets | Callable[[], Sheets], config, as_of: date,
+def _normalize(sheets: Sheets | Callable[[], Sheets], config: Config, as_of: date,
                log: Log) -> tuple[Dataset, KPIs]:
     if callable(sheets):
         sheets = sheets()
@@ -83,17 +111,7 @@ def _normalize(sheets: Sheets | Callable[[], Sheets], config, as_of: date,
     return data, kpis
 
 
-def _render(data: Dataset, kpis: KPIs, out_dir: Path, log: Log,
-            previous: Path | None) -> BuildResult:
-    started = time.perf_counter()
-    files = render_site(data, kpis, out_dir, previous=previous)
-    kept = sum(1 for how in files.values() if how == "kept")
-    log(f"render: {len(files)} files ({len(files) - kept} rendered, {kept} unchanged) -> "
-        f"{out_dir} ({_secs(started)})")
-    return BuildResult(kpis=kpis, dataset=data, out_dir=out_dir, files=sorted(files))
-
-
-def build_from_source(source: Path, config, out_dir: Path, as_of: date | None = None,
+def build_from_source(source: Path, config: Config, out_dir: Path, as_of: date | None = None,
                       log: Log | None = None) -> BuildResult:
     """Read a CSV folder, an .xlsx workbook or a snapshot, then :func:`build`."""
     log = log or (lambda _msg: None)
@@ -106,6 +124,33 @@ def build_from_source(source: Path, config, out_dir: Path, as_of: date | None = 
         return sheets
 
     return build(read, config, out_dir, as_of, log)
+
+
+def recorded_trend(config: Config) -> list[TrendPoint] | None:
+    """Status counts of every run in the history database of the config's sync.yaml; None
+    when there is no database, or it cannot be read (the trend page then says so)."""
+    try:
+        settings = load_sync_settings(config.dir)
+        path = settings.resolve(settings.history.path)
+        if not path.is_file():
+            return None
+        with History(path) as db:
+            runs = db.status_trend()
+    except (OSError, sqlite3.Error, ValueError, TidtamError):
+        # A broken or newer history must not stop the dashboard.
+        return None
+    return trend_points(runs, config)
+
+
+def trend_points(runs: list[history.TrendPoint], config: Config) -> list[TrendPoint]:
+    """The recorded runs as the trend page draws them, labelled with their start time."""
+    tz = ZoneInfo(config.settings.timezone)
+    return [TrendPoint(f"รอบ {run.run_id} ({thai_datetime(_local(run.started_at, tz))})",
+                       run.as_of or "", dict(run.counts)) for run in runs]
+
+
+def _local(stamp: str, tz: ZoneInfo) -> datetime:
+    return datetime.fromisoformat(stamp).astimezone(tz)
 
 
 @contextmanager

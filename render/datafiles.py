@@ -1,0 +1,66 @@
+"""The data/ folder: the four tables as CSV files and as one workbook, and kpis.json.
+
+Personal fields appear only where config allows; dates and times are ISO text.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime, time
+
+import pandas as pd
+
+from tidtam.core.model import Dataset, KPIs, Output
+from tidtam.render import exports
+from tidtam.render.digest import bytes_hash, code_hash
+from tidtam.render.exports import write_csv, write_xlsx
+from tidtam.render.formats import iso_frame
+from tidtam.transform.privacy import public_rejected, redact
+
+KPIS_FILE = "data/kpis.json"
+XLSX_FILE = "data/tidtam-data.xlsx"
+# The four tables, in the CSV files and as the workbook's sheets (names are a contract).
+TABLES = {"assignments": "การมอบหมาย", "directives": "ข้อสั่งการ", "reports": "รายงานผล",
+          "rejected": "แถวที่ถูกกัก"}
+
+
+def data_files(data: Dataset, kpis: KPIs) -> Iterator[Output]:
+    """kpis.json, a CSV file per table, then the workbook of the same tables."""
+    content = kpis_json(kpis)
+    yield Output(KPIS_FILE, bytes_hash(content), lambda path: path.write_bytes(content))
+    tables = export_tables(data)
+    csv_files = tuple(f"data/{name}.csv" for name in tables)
+    for path, frame in zip(csv_files, tables.values(), strict=True):
+        # Streamed to disk, its digest is that of its bytes: at a million reports the
+        # text would not fit in memory twice.
+        yield Output(path, None, lambda target, f=frame: write_csv(f, target))
+    # The workbook holds the same tables as the CSV files: their digests say whether it
+    # changed, without writing every sheet again.
+    stamp = datetime.combine(data.as_of, time())
+    sheets = {TABLES[n]: f for n, f in tables.items()}
+    yield Output(XLSX_FILE, bytes_hash(code_hash(exports).encode(), stamp.isoformat().encode()),
+                 lambda path: write_xlsx(sheets, stamp, path), derived_from=csv_files)
+
+
+def export_tables(data: Dataset) -> dict[str, pd.DataFrame]:
+    """The full data for CSV and Excel: personal fields only as config allows, times as
+    ISO text."""
+    publish = data.config.settings.publish
+    return {
+        "assignments": iso_frame(data.assignments),
+        "directives": iso_frame(data.register.directives),
+        "reports": iso_frame(redact(data.reports.reports, publish)),
+        "rejected": published_rejected(data),
+    }
+
+
+def published_rejected(data: Dataset) -> pd.DataFrame:
+    """The quarantine as it may be published (see ``transform/privacy.public_rejected``)."""
+    titles = {name: list(spec.titles) for name, spec in data.config.form.responses.fields
+              if spec is not None}
+    return public_rejected(data.rejected, titles, data.config.settings.publish)
+
+
+def kpis_json(kpis: KPIs) -> bytes:
+    return json.dumps(kpis.as_dict(), ensure_ascii=False, indent=2).encode("utf-8")

@@ -1,0 +1,153 @@
+"""How values are shown: every format a page or data file prints is decided here.
+
+For people (the Jinja filters): Thai dates, percentages, numbers, status labels, and the
+status colours and short labels. For machines: ISO 8601 text and JSON inside a script.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from datetime import date, datetime
+
+import pandas as pd
+
+from tidtam.core.config import Taxonomy
+from tidtam.transform.dates import BE_OFFSET, THAI_MONTHS
+
+# One colour per status everywhere (Paul Tol's high-contrast scheme plus light grey):
+# distinguishable for colour-blind readers, and four distinct greys in print
+# (approx. luminance 55, 172, 117, 221).
+STATUS_COLORS = {
+    "done": "#004488",
+    "in_progress": "#DDAA33",
+    "cannot": "#BB5566",
+    "not_reported": "#DDDDDD",
+}
+# Column headers where the full label does not fit (the full label is in the legend).
+STATUS_SHORT = {"done": "ดำเนินการแล้ว", "in_progress": "อยู่ระหว่างดำเนินการ",
+                "cannot": "ดำเนินการไม่ได้", "not_reported": "ยังไม่รายงาน"}
+
+
+# -- for people: the Jinja filters --------------------------------------------------------
+
+
+def thai_date(value: object, with_time: bool = False) -> str:
+    """Buddhist-era date with a Thai month abbreviation: ``5 ม.ค. 2567``; '-' for none."""
+    if isinstance(value, str):
+        return _thai_date_text(value, with_time)
+    if value is None or pd.isna(value):
+        return "-"
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    return _thai(value, with_time)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _thai_date_text(value: str, with_time: bool) -> str:
+    """:func:`thai_date` of ISO text; pages repeat the same dates thousands of times."""
+    parsed = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+    return _thai(parsed, with_time)
+
+
+def _thai(value: date, with_time: bool) -> str:
+    text = f"{value.day} {THAI_MONTHS[value.month - 1][0]} {value.year + BE_OFFSET}"
+    if with_time and isinstance(value, datetime):
+        text += f" {value.hour:02d}:{value.minute:02d} น."
+    return text
+
+
+def thai_datetime(value: object) -> str:
+    return thai_date(value, with_time=True)
+
+
+def percent(value: float | None, digits: int = 1) -> str:
+    """``87.5%``; '-' when there is nothing to divide."""
+    if value is None or pd.isna(value):
+        return "-"
+    return f"{value:.{digits}f}%"
+
+
+def number(value: object) -> str:
+    """Thousands separated: ``1,234``."""
+    if value is None or pd.isna(value):
+        return "-"
+    return f"{int(value):,}"
+
+
+def filters(taxonomy: Taxonomy) -> dict:
+    """Every filter the templates use, by name."""
+    labels = {s.key: s.label for s in taxonomy.statuses}
+
+    def status_label(key: str) -> str:
+        return labels.get(key, key)
+
+    return {"thai_date": thai_date, "thai_datetime": thai_datetime, "percent": percent,
+            "number": number, "status_label": status_label}
+
+
+# -- for machines: ISO text and JSON -----------------------------------------------------
+
+
+def iso(value: object) -> str | None:
+    """Dates and timestamps as ISO text; missing as None."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def iso_stamps(stamps: pd.Series) -> pd.Series:
+    """``Timestamp.isoformat()`` of each aware time, computed column-wise (a million
+    ``isoformat`` calls took seconds); '' for none."""
+    present = stamps.notna()
+    if not present.any():
+        return pd.Series("", index=stamps.index, dtype=object)
+    if (stamps[present].dt.microsecond != 0).any() or (stamps[present].dt.nanosecond != 0).any():
+        return stamps.map(lambda v: v.isoformat() if pd.notna(v) else "")
+    local = stamps.dt.tz_localize(None)
+    offset = (local - stamps.dt.tz_convert("UTC").dt.tz_localize(None)).dt.total_seconds()
+    zones = {o: _zone(o) for o in offset.dropna().unique()}  # a handful at most
+    text = local.astype(str)
+    if len(text[present].iloc[0]) == 10:  # all at midnight: pandas then leaves out the time
+        text = text + " 00:00:00"
+    text = text.str.replace(" ", "T", regex=False) + offset.map(zones)
+    return text.where(present, "").astype(object)
+
+
+def _zone(seconds: float) -> str:
+    minutes = int(seconds // 60)
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def iso_values(values: pd.Series) -> pd.Series:
+    """:func:`iso` of every value, column-wise for aware times (what pages show)."""
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        text = iso_stamps(values)  # object dtype, '' for a missing time
+        return text.where(text != "", None)
+    return pd.Series([iso(v) for v in values.tolist()], index=values.index, dtype=object)
+
+
+def iso_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy with dates and times as ISO 8601 text (``2024-01-05T09:03:07+07:00``)."""
+    out = frame.copy()
+    for col in out.columns:
+        if isinstance(out[col].dtype, pd.DatetimeTZDtype):
+            out[col] = iso_stamps(out[col])
+        elif out[col].dtype == object and out[col].map(
+                lambda v: hasattr(v, "isoformat")).any():
+            out[col] = out[col].map(lambda v: v.isoformat() if hasattr(v, "isoformat") else "")
+    return out
+
+
+def json_script(value: object) -> str:
+    """JSON safe inside ``<script type="application/json">`` (no ``</script>``, no U+2028)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for raw, escaped in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"),
+                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(raw, escaped)
+    return text

@@ -1,0 +1,106 @@
+"""What each page shows, as plain JSON-ready data: its *inputs*, one module per page family.
+
+Numbers come from ``transform/views.py`` and the KPI record; these modules only pick, label
+and shape them. Entity pages are built from one ``groupby`` each, never one filter per
+entity, so a site with tens of thousands of directives renders in seconds.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import asdict, dataclass
+
+import pandas as pd
+
+from tidtam.core.model import STATUS_KEYS, Dataset, KPIs
+from tidtam.render.formats import STATUS_SHORT
+from tidtam.transform import views as V
+
+SOURCE_LABELS = {"directives": "ทะเบียนข้อสั่งการ", "responses": "แบบรายงานผล",
+                 "satisfaction": "แบบสำรวจความพึงพอใจ"}
+
+
+@dataclass
+class SiteFacts:
+    """What every page builder shares, looked up once."""
+
+    data: Dataset
+    kpis: KPIs
+    labels: dict[str, str]
+    type_labels: dict[str, str]
+    factor_labels: dict[str, str]
+    agency_meta: dict
+    texts: pd.Series
+    fiscal_years: list[int]
+
+    @classmethod
+    def of(cls, data: Dataset, kpis: KPIs) -> SiteFacts:
+        tax = data.config.taxonomy
+        directives = data.register.directives
+        return cls(
+            data=data,
+            kpis=kpis,
+            labels={s.key: s.label for s in tax.statuses},
+            type_labels={t.code: t.label for t in tax.directive_types},
+            factor_labels={f.code: f.label for f in tax.impact_factors},
+            agency_meta={a.name: a for a in data.config.agencies},
+            texts=directives.set_index("directive_code")["text"],
+            fiscal_years=sorted({int(y) for y in directives["fiscal_year"].dropna()}),
+        )
+
+    @functools.cached_property
+    def kpi_data(self) -> dict:
+        """The KPI record as plain data, as pages and kpis.json show it."""
+        return self.kpis.as_dict()
+
+    @functools.cached_property
+    def chart_inputs(self) -> dict:
+        """The charts' status counts, shared by the overview and the summary."""
+        return chart_inputs(self)
+
+    def common(self, nav: str) -> dict:
+        site = self.data.config.settings.site
+        return {"site": {"title": site.title, "organization": site.organization},
+                "as_of": self.data.as_of.isoformat(), "fiscal_years": self.fiscal_years,
+                "nav": nav}
+
+    def factors(self, codes: str) -> list[dict]:
+        return [{"code": c, "label": self.factor_labels.get(c, c)}
+                for c in str(codes or "").split(",") if c]
+
+    def quality(self) -> list[dict]:
+        """Rows read, accepted and quarantined of each sheet."""
+        return [{"source": role, "label": SOURCE_LABELS[role], **asdict(q)}
+                for role, q in self.kpis.quality.items()]
+
+
+def statuses(labels: dict[str, str]) -> list[dict]:
+    return [{"key": k, "label": labels[k], "short": STATUS_SHORT.get(k, labels[k])}
+            for k in STATUS_KEYS]
+
+
+def kpi_inputs(facts: SiteFacts) -> dict:
+    """The KPI cards' inputs, shared by the overview and the executive summary."""
+    targets = facts.data.config.settings.targets
+    return {"kpis": facts.kpi_data,
+            "targets": {"reporting_rate_pct": targets.reporting_rate_pct,
+                        "satisfaction_pct": targets.satisfaction_pct},
+            "statuses": statuses(facts.labels),
+            "counts": V.count_record(facts.kpis.assignments_by_status)}
+
+
+def chart_inputs(facts: SiteFacts) -> dict:
+    """Status counts by type, factor and district group, for the altair charts."""
+    a = facts.data.assignments
+    by_type = V.status_counts_by(a, "type_code") if len(a) else pd.DataFrame()
+    factors = V.explode_factors(a) if len(a) else a
+    by_factor = V.status_counts_by(factors, "factor") if len(factors) else pd.DataFrame()
+    by_group = V.status_counts_by(a.assign(group=V.group_of(a["district_group"])), "group") \
+        if len(a) else pd.DataFrame()
+    return {
+        "type": [[f"{c} {facts.type_labels[c]}", by_type.loc[c, STATUS_KEYS].tolist()]
+                 for c in facts.type_labels if c in by_type.index],
+        "factor": [[f"{c} {facts.factor_labels[c]}", by_factor.loc[c, STATUS_KEYS].tolist()]
+                   for c in facts.factor_labels if c in by_factor.index],
+        "group": [[g, by_group.loc[g, STATUS_KEYS].tolist()] for g in sorted(by_group.index)],
+    }
