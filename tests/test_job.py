@@ -22,6 +22,7 @@ from fixtures.google.fake_google import (
 
 from tidtam import publish
 from tidtam.core.errors import GoogleError, LockedError, SourceError
+from tidtam.history import History
 from tidtam.job import SyncOptions, run_sync
 from tidtam.lock import run_lock
 from tidtam.pipeline import build_from_source
@@ -168,6 +169,28 @@ def test_interrupted_publish_keeps_the_old_site_and_a_consistent_history(project
 
     assert again.new_reports == 0  # the interrupted run had recorded it, once
     assert kpis(www)["reports_accepted"] == kpis(project.root / "site")["reports_accepted"]
+
+
+def test_a_failed_record_leaves_every_site_as_it_was(project, monkeypatch):
+    project.sync()
+    sites = [project.root / "site", project.root / "www" / "tidtam"]
+    before = [{p: p.read_bytes() for p in sorted(s.rglob("*")) if p.is_file()} for s in sites]
+    responses_tab = project.sheets.books[KEY].tabs["การตอบแบบฟอร์ม 1"]
+    responses_tab.append(list(responses_tab[1]))
+    responses_tab[-1][0] += 300  # a new report: the build differs from the published site
+
+    def disk_fails(*_args, **_kwargs):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(History, "record_build", disk_fails)
+    with pytest.raises(sqlite3.OperationalError):
+        project.sync()
+
+    assert [{p: p.read_bytes() for p in sorted(s.rglob("*")) if p.is_file()}
+            for s in sites] == before
+    assert sorted(p.name for p in project.root.iterdir() if p.name.startswith(".")) == []
+    run = dict(project.db().execute("SELECT * FROM runs ORDER BY run_id DESC").fetchone())
+    assert (run["outcome"], run["failed_stage"]) == ("failed", "record")
 
 
 def test_a_failed_pull_is_recorded_and_publishes_nothing(project):

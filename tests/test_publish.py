@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import threading
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from tidtam.core.errors import PublishError
 from tidtam.publish import publish_drive, publish_folder
 from tidtam.render import atomic
 from tidtam.render.atomic import exchange
+from tidtam.render.writer import MANIFEST
 from tidtam.sync.retry import RetryPolicy
 from tidtam.sync.sheets import load_service_account
 
@@ -32,10 +34,19 @@ def make_site(folder: Path, version: str, extra: str | None = None) -> Path:
 
 
 def tree(folder: Path) -> dict[str, str]:
-    """Every file under ``folder`` with its text."""
+    """Every file under ``folder`` with its text (the writer's manifest aside)."""
     return {
-        str(p.relative_to(folder)): p.read_text() for p in sorted(folder.rglob("*")) if p.is_file()
+        str(p.relative_to(folder)): p.read_text()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != MANIFEST
     }
+
+
+def _dead_pid() -> int:
+    """The id of a process that has ended."""
+    proc = subprocess.Popen(["true"])
+    proc.wait()
+    return proc.pid
 
 
 @pytest.fixture(params=["exchange", "two-renames"])
@@ -92,7 +103,7 @@ def test_a_failed_swap_puts_the_old_site_back(tmp_path, published, monkeypatch):
     real_rename = os.rename
 
     def refuse_second(src, dst):
-        if ".incoming-" in str(src):
+        if ".new-" in str(src):
             raise OSError(13, "Permission denied")
         return real_rename(src, dst)
 
@@ -107,15 +118,41 @@ def test_a_failed_swap_puts_the_old_site_back(tmp_path, published, monkeypatch):
 
 def test_a_publish_killed_between_renames_is_repaired_next_time(tmp_path, published):
     before = tree(published)
+    dead = _dead_pid()
     # What a kill -9 between the two renames of the fallback leaves behind:
-    os.rename(published, published.parent / ".tidtam.previous-4242")
-    make_site(published.parent / ".tidtam.incoming-4242", "half")
+    os.rename(published, published.parent / f".tidtam.previous-{dead}")
+    make_site(published.parent / f".tidtam.new-{dead}-x1y2", "half")
 
     publish.publish_folder(make_site(tmp_path / "v3", "v3"), published)
 
     assert tree(published)["data/kpis.json"] == '{"version": "v3"}'
     assert os.listdir(published.parent) == ["tidtam"]
     assert before["data/kpis.json"] == '{"version": "v1"}'
+
+
+def test_a_staging_folder_still_in_use_is_left_alone(tmp_path, published):
+    in_use = published.parent / f".tidtam.new-{os.getpid()}-abcd"  # this process runs
+    in_use.mkdir()
+
+    publish_folder(make_site(tmp_path / "v2", "v2"), published)
+
+    assert in_use.is_dir()
+
+
+def test_a_built_site_is_published_with_its_manifest_and_unchanged_files_kept(
+        tmp_path, sample_site):
+    target = tmp_path / "www" / "tidtam"
+    target.parent.mkdir()
+    publish_folder(sample_site, target)
+    first = {p.relative_to(target): p.stat().st_ino for p in target.rglob("*") if p.is_file()}
+
+    publish_folder(sample_site, target)
+
+    assert (target / MANIFEST).read_bytes() == (sample_site / MANIFEST).read_bytes()
+    again = {p.relative_to(target): p.stat().st_ino for p in target.rglob("*") if p.is_file()}
+    assert {rel for rel, ino in again.items() if first[rel] != ino} == {Path(MANIFEST)}
+    assert {rel: (target / rel).read_bytes() for rel in again} == \
+        {rel: (sample_site / rel).read_bytes() for rel in again}
 
 
 @pytest.mark.parametrize(

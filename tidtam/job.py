@@ -1,27 +1,45 @@
 """The sync job: pull -> snapshot -> build -> record -> publish, under a lock.
 
 Each stage logs one line with its counts and duration. A failing stage stops the run with
-its one-line reason (and exit code, see tidtam/errors.py); the run is recorded in the
-history with the stage that failed. Nothing is published unless the build succeeded, and
-every publish target keeps its previous site when publishing fails.
+its one-line reason (and exit code, see core/errors.py); the run is recorded in the history
+with the stage that failed. The build is staged beside the local site and swapped in only
+at the publish stage, after the run is recorded; every publish target keeps its previous
+site when publishing fails.
 """
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
+import httplib2
+
+from tidtam.core.config import Config, load_config
 from tidtam.core.errors import ConfigError, TidtamError
-from tidtam.core.model import KPIs
+from tidtam.core.model import REQUIRED_ROLES, KPIs
+from tidtam.history import History, RecordStats, ReportAnswer
+from tidtam.lock import run_lock
+from tidtam.pipeline import BuildResult, build_staged, trend_points
+from tidtam.publish import describe, publish_drive, publish_folder
+from tidtam.render.writer import Staging
+from tidtam.sync.retry import RetryPolicy
+from tidtam.sync.settings import FILE_NAME, SyncSettings, load_sync_settings
+from tidtam.sync.sheets import (
+    Pull,
+    ServiceAccount,
+    TabRequest,
+    find_key_file,
+    load_service_account,
+    pull,
+    spreadsheet_key,
+)
+from tidtam.sync.snapshot import prune_snapshots, read_snapshot, save_snapshot
+from tidtam.transform.agencies import AgencyDirectory
 
 Log = Callable[[str], None]
-REQUIRED_ROLES = ("directives", "responses")
 
 
 @dataclass(frozen=True)
@@ -58,11 +76,9 @@ def _secs(started: float) -> str:
     return f"{time.perf_counter() - started:.2f}s"
 
 
-def tab_requests(settings: Any, config: Any, spreadsheet: str | None) -> list:
+def tab_requests(settings: SyncSettings, config: Config,
+                 spreadsheet: str | None) -> list[TabRequest]:
     """The tabs to pull: every role with a spreadsheet (``spreadsheet`` overrides config)."""
-    from tidtam.sync.settings import FILE_NAME
-    from tidtam.sync.sheets import TabRequest, spreadsheet_key
-
     tabs = []
     for role, tab in config.form.tabs.model_dump().items():
         if spreadsheet:
@@ -82,13 +98,9 @@ def tab_requests(settings: Any, config: Any, spreadsheet: str | None) -> list:
     return tabs
 
 
-def run_sync(options: SyncOptions, log: Log, drive_transport: Any = None) -> SyncResult:
+def run_sync(options: SyncOptions, log: Log,
+             drive_transport: httplib2.Http | None = None) -> SyncResult:
     """Run the whole job once; raise a TidtamError (one line, exit code) when a stage fails."""
-    from tidtam.core.config import load_config
-    from tidtam.history import History
-    from tidtam.lock import run_lock
-    from tidtam.sync.settings import load_sync_settings
-
     log = _stamped(log)
     config = load_config(options.config_dir)
     settings = load_sync_settings(config.dir)
@@ -110,25 +122,20 @@ class _Job:
     """One run's stages, sharing what they need."""
 
     options: SyncOptions
-    settings: Any
-    config: Any
-    history: Any
+    settings: SyncSettings
+    config: Config
+    history: History
     run_id: int
     out_dir: Path
     log: Log
     stage: str = "start"
 
-    def run(self, tabs: list, drive_transport: Any) -> SyncResult:
+    def run(self, tabs: list[TabRequest], drive_transport: httplib2.Http | None) -> SyncResult:
         """Run the stages; record the outcome whatever happens."""
         started = time.perf_counter()
-        self.out_dir.parent.mkdir(parents=True, exist_ok=True)
-        for leftover in self.out_dir.parent.glob(
-            ".tidtam-build-*"
-        ):  # a killed run's; we hold the lock
-            shutil.rmtree(leftover, ignore_errors=True)
-        staging = Path(tempfile.mkdtemp(prefix=".tidtam-build-", dir=self.out_dir.parent))
         try:
-            result = self._stages(tabs, staging / "site", drive_transport)
+            with Staging(self.out_dir) as staging:
+                result = self._stages(tabs, staging, drive_transport)
         except TidtamError as exc:
             self.history.finish_run(self.run_id, "failed", stage=self.stage, error=exc.message)
             self.log(f"{self.stage}: failed: {exc.message}")
@@ -138,68 +145,64 @@ class _Job:
             self.history.finish_run(self.run_id, outcome, stage=self.stage, error=repr(exc))
             self.log(f"{self.stage}: {outcome}: {exc!r}")
             raise
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
         self.history.finish_run(self.run_id, "ok", published=", ".join(result.published))
         self.log(f"sync: run {self.run_id} ok ({_secs(started)})")
         return result
 
-    def _stages(self, tabs: list, site: Path, drive_transport: Any) -> SyncResult:
-        from tidtam.pipeline import build
-        from tidtam.sync.retry import RetryPolicy
-        from tidtam.sync.sheets import find_key_file, load_service_account, pull
-        from tidtam.sync.snapshot import prune_snapshots, read_snapshot, save_snapshot
+    def _stages(self, tabs: list[TabRequest], staging: Staging,
+                drive_transport: httplib2.Http | None) -> SyncResult:
+        policy = RetryPolicy.from_settings(self.settings.google)
+        account, pulled = self._pull(tabs, policy)
+        snapshot = self._snapshot(pulled)
+        requests = pulled.requests
+        del pulled  # the snapshot has it; the build's memory matters more
+        built = self._build(snapshot, staging)
+        stats = self._record(built, snapshot)
+        self.stage = "publish"
+        published = self._publish(staging, account, policy, drive_transport)
+        return SyncResult(run_id=self.run_id, snapshot=snapshot, kpis=built.kpis,
+                          new_reports=stats.new_reports,
+                          changed_assignments=stats.changed_assignments,
+                          published=published, requests=requests)
 
-        settings, google = self.settings, self.settings.google
-        policy = RetryPolicy.from_settings(google)
-
+    def _pull(self, tabs: list[TabRequest], policy: RetryPolicy) -> tuple[ServiceAccount, Pull]:
         self.stage, t = "pull", time.perf_counter()
-        configured = settings.resolve(google.key_file) if google.key_file else None
+        google = self.settings.google
+        configured = self.settings.resolve(google.key_file) if google.key_file else None
         key_file = find_key_file(self.options.key_file, configured)
         self._refuse_published_key(key_file)
         account = load_service_account(key_file)
         pulled = pull(tabs, account, policy)
         books = len({t.spreadsheet_id for t in tabs})
-        self.log(
-            f"pull: {len(pulled.tabs)} tabs from {books} spreadsheet(s), "
-            f"{pulled.row_count()} rows, {pulled.requests} request(s) ({_secs(t)})"
-        )
+        self.log(f"pull: {len(pulled.tabs)} tabs from {books} spreadsheet(s), "
+                 f"{pulled.row_count()} rows, {pulled.requests} request(s) ({_secs(t)})")
+        return account, pulled
 
+    def _snapshot(self, pulled: Pull) -> Path:
         self.stage, t = "snapshot", time.perf_counter()
-        snapshots_dir = settings.resolve(settings.snapshots.dir)
+        snapshots_dir = self.settings.resolve(self.settings.snapshots.dir)
         snapshot = save_snapshot(pulled, snapshots_dir)
-        pruned = prune_snapshots(snapshots_dir, settings.snapshots.keep)
+        pruned = prune_snapshots(snapshots_dir, self.settings.snapshots.keep)
         self.log(f"snapshot: {snapshot} (removed {len(pruned)} old) ({_secs(t)})")
+        return snapshot
 
-        # Build from what was saved, so a snapshot always rebuilds to the same site.
+    def _build(self, snapshot: Path, staging: Staging) -> BuildResult:
+        """Build from what was saved, so a snapshot always rebuilds to the same site; the
+        local site is the previous build, whose unchanged files are carried over."""
         self.stage, t = "build", time.perf_counter()
-        requests = pulled.requests
-        del pulled  # the snapshot has it; the build's memory matters more
-        # The last published site is the previous build: unchanged pages are carried over.
-        built = build(lambda: read_snapshot(snapshot).sheets(), self.config, site,
-                      self.options.as_of, log=self.log, previous=self.out_dir)
+        trend = trend_points(self.history.status_trend(), self.config)
+        built = build_staged(lambda: read_snapshot(snapshot).sheets(), self.config, staging,
+                             self.options.as_of, log=self.log, trend=trend)
         self.log(f"build: {len(built.files)} files ({_secs(t)})")
+        return built
 
+    def _record(self, built: BuildResult, snapshot: Path) -> RecordStats:
         self.stage, t = "record", time.perf_counter()
-        stats = self.history.record_build(
-            self.run_id, built.reports, built.assignments, built.kpis, snapshot
-        )
-        self.log(
-            f"record: run {self.run_id}, {stats.new_reports} new reports, "
-            f"{stats.changed_assignments} assignment changes ({_secs(t)})"
-        )
-
-        self.stage = "publish"
-        published = self._publish(site, account, policy, drive_transport)
-        return SyncResult(
-            run_id=self.run_id,
-            snapshot=snapshot,
-            kpis=built.kpis,
-            new_reports=stats.new_reports,
-            changed_assignments=stats.changed_assignments,
-            published=published,
-            requests=requests,
-        )
+        stats = self.history.record_build(self.run_id, built.reports, built.assignments,
+                                          built.kpis, snapshot)
+        self.log(f"record: run {self.run_id}, {stats.new_reports} new reports, "
+                 f"{stats.changed_assignments} assignment changes ({_secs(t)})")
+        return stats
 
     def _refuse_published_key(self, key_file: Path) -> None:
         """A key inside a folder that gets published would leak: refuse to run at all."""
@@ -213,31 +216,27 @@ class _Job:
                     key_file, f"the service-account key is inside {folder}, which is "
                     "published; move it out (e.g. to secrets/) and set google.key_file")
 
-    def _publish(self, site: Path, account: Any, policy: Any, transport: Any) -> list[str]:
-        from tidtam.publish import describe, publish_drive, publish_folder
-
+    def _publish(self, staging: Staging, account: ServiceAccount, policy: RetryPolicy,
+                 transport: httplib2.Http | None) -> list[str]:
+        """Swap the build in as the local site, then copy it to the folder and Drive."""
         t = time.perf_counter()
-        publish_folder(site, self.out_dir)
-        done = [str(self.out_dir)]
+        staging.swap_in()
+        site = self.out_dir
+        done = [str(site)]
         target = self.settings.publish
         if self.options.publish and target.folder:
             done.append(str(publish_folder(site, self.settings.resolve(target.folder))))
         if self.options.publish and target.drive.folder_id:
-            uploads = publish_drive(
-                site, target.drive.folder_id, target.drive.file_name, account, policy, transport
-            )
+            uploads = publish_drive(site, target.drive.folder_id, target.drive.file_name,
+                                    account, policy, transport)
             done.append(f"drive:{target.drive.folder_id} ({describe(uploads)})")
         skipped = "" if self.options.publish else " (--no-publish: targets skipped)"
         self.log(f"publish: {'; '.join(done)}{skipped} ({_secs(t)})")
         return done
 
 
-def open_history(config_dir: Path | None) -> Any:
+def open_history(config_dir: Path | None) -> tuple[Config, History]:
     """The history database named in ``config_dir``/sync.yaml (it must exist already)."""
-    from tidtam.core.config import load_config
-    from tidtam.history import History
-    from tidtam.sync.settings import load_sync_settings
-
     config = load_config(config_dir)
     settings = load_sync_settings(config.dir)
     path = settings.resolve(settings.history.path)
@@ -246,10 +245,8 @@ def open_history(config_dir: Path | None) -> Any:
     return config, History(path)
 
 
-def first_report(config_dir: Path | None, agency: str, directive: str) -> Any:
+def first_report(config_dir: Path | None, agency: str, directive: str) -> ReportAnswer:
     """When did ``agency`` (any accepted spelling) first report on ``directive``."""
-    from tidtam.transform.agencies import AgencyDirectory
-
     config, history = open_history(config_dir)
     directory = AgencyDirectory(config.agencies)
     name = directory.resolve(agency)

@@ -1,13 +1,13 @@
-"""Publish a built site: swap it into a folder, or upload it to a Google Drive folder.
+"""Publish a built site: write it into a folder, or upload it to a Google Drive folder.
 
-Folder target: the site is first copied beside the target (same filesystem), then swapped
-in by rename. On Linux the swap is one ``renameat2(RENAME_EXCHANGE)`` call, atomic on local
-filesystems that support it (ext4, xfs, btrfs, tmpfs): a reader sees the old site or the new
-one, never a mix. Where that call is refused (NFS, SMB/CIFS shares, macOS, FUSE) two
-renames are used: the target is missing for a moment between them, but it is never
-half-written, and if the second rename fails the old site is put back. Leftovers of an
-interrupted publish (``.NAME.incoming-*``, ``.NAME.previous-*``) are cleaned, or put back,
-by the next publish.
+Folder target: the same writer as the build (``render/writer.py``) fills a staging folder
+beside the target, carrying over the files the target already has unchanged (by the site's
+manifest) and copying the rest, then swaps it in once. On Linux the swap is one
+``renameat2(RENAME_EXCHANGE)`` call, atomic on local filesystems that support it (ext4, xfs,
+btrfs, tmpfs): a reader sees the old site or the new one, never a mix. Where that call is
+refused (NFS, SMB/CIFS shares, macOS, FUSE) two renames are used: the target is missing for
+a moment between them, but it is never half-written, and if the second rename fails the old
+site is put back. Leftovers of an interrupted publish are cleaned, or put back, by the next.
 """
 
 from __future__ import annotations
@@ -16,34 +16,26 @@ import json
 import logging
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+
+import google.auth.exceptions
+import httplib2
+from google_auth_httplib2 import AuthorizedHttp
+from googleapiclient import discovery
+from googleapiclient.errors import HttpError
+from googleapiclient.http import HttpRequest, MediaFileUpload
 
 from tidtam.core.errors import PublishError
-from tidtam.render.atomic import swap_in
+from tidtam.core.model import Output
+from tidtam.render.site import OVERVIEW_FILE
+from tidtam.render.writer import MANIFEST, Staging, read_manifest, write_outputs
+from tidtam.sync import retry
+from tidtam.sync.retry import RetryPolicy
+from tidtam.sync.sheets import DRIVE_SCOPES, ServiceAccount
 
 log = logging.getLogger("tidtam.publish")
-
-def _copy_site(site: Path, incoming: Path) -> None:
-    """Copy the site and flush it to disk before it can be swapped in."""
-    shutil.copytree(site, incoming, copy_function=shutil.copy2)
-    for file in incoming.rglob("*"):
-        if file.is_file():
-            with open(file, "rb") as handle:
-                os.fsync(handle.fileno())
-
-
-def _recover(target: Path) -> None:
-    """Finish what an interrupted publish left: restore a moved-away site, drop copies."""
-    parent, name = target.parent, target.name
-    previous = sorted(parent.glob(f".{name}.previous-*"))
-    if previous and not target.exists():
-        os.rename(previous.pop(), target)
-        log.warning("restored %s from an interrupted publish", target)
-    for leftover in [*previous, *parent.glob(f".{name}.incoming-*")]:
-        shutil.rmtree(leftover, ignore_errors=True)
 
 
 def publish_folder(site: Path, target: Path) -> Path:
@@ -57,20 +49,35 @@ def publish_folder(site: Path, target: Path) -> Path:
             "mounted?); create it or fix publish.folder in config/sync.yaml"
         )
     try:
-        _recover(target)
-        incoming = parent / f".{target.name}.incoming-{os.getpid()}"
-        shutil.rmtree(incoming, ignore_errors=True)
-        try:
-            _copy_site(site, incoming)
-            swap_in(incoming, target)
-        finally:
-            shutil.rmtree(incoming, ignore_errors=True)  # after a swap: the old site
+        with Staging(target) as staging:
+            write_outputs(site_files(site), staging.folder, previous=target)
+            staging.swap_in()
     except OSError as exc:
         raise PublishError(
             f"cannot publish to {target} ({exc.strerror or exc}); the previous site is "
             "unchanged: check free space and write permission"
         ) from None
     return target
+
+
+def site_files(site: Path) -> Iterator[Output]:
+    """Every file of a built site as an output copied from it, with its digest from the
+    site's manifest (a file not in it is compared by its bytes)."""
+    digests = read_manifest(site)
+    for path in sorted(p for p in site.rglob("*") if p.is_file()):
+        rel = path.relative_to(site).as_posix()
+        if rel != MANIFEST:
+            yield Output(rel, digests.get(rel), _copy_of(path))
+
+
+def _copy_of(source: Path) -> Callable[[Path], None]:
+    def copy(target: Path) -> None:
+        """Copy, and flush to disk before the folder can be swapped in."""
+        shutil.copy2(source, target)
+        with open(target, "rb") as handle:
+            os.fsync(handle.fileno())
+
+    return copy
 
 
 # -- Google Drive ---------------------------------------------------------------------
@@ -86,15 +93,11 @@ class Upload:
     created: bool
 
 
-# Written by the render stage: the overview with its styles, scripts and fonts inlined.
-SINGLE_FILE = "tidtam-overview.html"
-
-
 def drive_uploads(site: Path, file_name: str) -> list[tuple[Path, str, str]]:
     """(path, Drive name, MIME type) of what goes to Drive: the single self-contained
     overview (a Drive file opens alone, so it cannot use the site's other files) and any
     summary PDF."""
-    page = site / SINGLE_FILE if (site / SINGLE_FILE).is_file() else site / "index.html"
+    page = site / OVERVIEW_FILE if (site / OVERVIEW_FILE).is_file() else site / "index.html"
     files = [(page, file_name, "text/html")]
     files += [(pdf, pdf.name, "application/pdf") for pdf in sorted(site.glob("*.pdf"))]
     return files
@@ -109,28 +112,21 @@ def publish_drive(
     site: Path,
     folder_id: str,
     file_name: str,
-    account: Any,
-    policy: Any,
-    transport: Any = None,
+    account: ServiceAccount,
+    policy: RetryPolicy,
+    transport: httplib2.Http | None = None,
 ) -> list[Upload]:
     """Create or update the dashboard (and summary PDF) in a Drive folder, shared drives too.
 
-    ``account`` is a ServiceAccount, ``policy`` a RetryPolicy; ``transport`` is the
-    httplib2-style HTTP object to send requests through (a timeout-bound httplib2.Http
-    unless given).
+    ``transport`` is the httplib2-style HTTP object to send requests through (a
+    timeout-bound httplib2.Http unless given).
     """
-    import httplib2
-    from google_auth_httplib2 import AuthorizedHttp
-    from googleapiclient.discovery import build
-    from googleapiclient.http import MediaFileUpload
-
-    from tidtam.sync.sheets import DRIVE_SCOPES
-
     http = AuthorizedHttp(
         account.credentials(DRIVE_SCOPES),
         http=transport or httplib2.Http(timeout=policy.timeout),
     )
-    service = build("drive", "v3", http=http, cache_discovery=False, static_discovery=True)
+    service = discovery.build("drive", "v3", http=http, cache_discovery=False,
+                              static_discovery=True)
     uploads = []
     for path, name, mime in drive_uploads(site, file_name):
         found = _execute(
@@ -172,13 +168,9 @@ def publish_drive(
     return uploads
 
 
-def _execute(request: Any, policy: Any, folder_id: str, account: Any) -> dict:
+def _execute(request: HttpRequest, policy: RetryPolicy, folder_id: str,
+             account: ServiceAccount) -> dict:
     """Run a Drive request with retries; failures become one PublishError line."""
-    import google.auth.exceptions
-    from googleapiclient.errors import HttpError
-
-    from tidtam.sync import retry
-
     try:
         answer, _ = retry.call(lambda: request.execute(), policy, f"Drive {request.methodId}")
         return answer
@@ -195,7 +187,7 @@ def _execute(request: Any, policy: Any, folder_id: str, account: Any) -> dict:
         raise _drive_error(exc, folder_id, account.email) from None
 
 
-def _drive_error(exc: Any, folder_id: str, email: str) -> PublishError:
+def _drive_error(exc: HttpError, folder_id: str, email: str) -> PublishError:
     status = exc.resp.status
     try:
         error = json.loads(exc.content)["error"]
