@@ -4,7 +4,7 @@ Usage (Lighthouse from npm, installed outside the repository; Debian's Chromium)
 
     mkdir -p /tmp/lh && (cd /tmp/lh && npm i lighthouse@12)
     tidtam build --source sample/data --as-of 2024-07-31 --out site
-    python -m tidtam.render.lighthouse site --lighthouse /tmp/lh/node_modules/.bin/lighthouse
+    python bench/lighthouse.py site --lighthouse /tmp/lh/node_modules/.bin/lighthouse
 
 It serves SITE with Python's http.server, runs Lighthouse (desktop and mobile presets) on the
 overview and on one agency page, and prints a markdown table of the performance,
@@ -23,7 +23,7 @@ import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from tidtam.render.context import agency_path
+from tidtam.render.urls import agency_path
 
 CATEGORIES = ("performance", "accessibility", "best-practices")
 
