@@ -35,9 +35,10 @@ from tidtam.render.pages.summary import summary_page
 from tidtam.render.writer import Staging, write_parts
 
 OVERVIEW_FILE = "tidtam-overview.html"  # the whole overview in one file (for Drive, e-mail)
-# Rows of data behind one part of entity pages: enough parts to share among processes,
-# few enough that each part's own lookups stay a small cost.
-ROWS_PER_PART = 40_000
+# How much one part of entity pages holds: enough parts for the processes to finish
+# together, few enough that each part's own lookups stay a small cost.
+ROWS_PER_PART = 40_000   # reports and assignments behind agency pages
+PAGES_PER_PART = 500     # directive pages
 
 
 @dataclass
@@ -87,20 +88,22 @@ class Part:
 
 
 def parts(site: Site) -> list[Part]:
-    """The site's parts, the longest first, so that the processes finish together."""
+    """The site's parts: long ones at both ends, short ones in the middle. The writer's
+    workers take them from the front and the writing process from the back, so they meet
+    in the middle, on short parts, and finish together."""
     data = site.data
-    agencies = _shards(len(data.reports.reports) + len(data.assignments),
-                       data.assignments["agency"].nunique())
-    directives = _shards(len(data.assignments), len(data.register.directives))
+    rows = len(data.reports.reports) + len(data.assignments)
+    directives = len(data.register.directives)
     return [Part("data"),
-            *(Part("agencies", i, agencies) for i in range(agencies)),
-            Part("overview"),
-            *(Part("directives", i, directives) for i in range(directives)),
-            Part("lists"), Part("static")]
+            *_shards("agencies", rows / ROWS_PER_PART, data.assignments["agency"].nunique()),
+            *_shards("directives", directives / PAGES_PER_PART, directives),
+            Part("static"), Part("lists"), Part("overview")]
 
 
-def _shards(rows: int, entities: int) -> int:
-    return max(1, min(entities, math.ceil(rows / ROWS_PER_PART)))
+def _shards(family: str, wanted: float, entities: int) -> list[Part]:
+    """``wanted`` shards of a family (rounded up), one per entity at most."""
+    count = max(1, min(entities, math.ceil(wanted)))
+    return [Part(family, i, count) for i in range(count)]
 
 
 def site_map(site: Site, part: Part | None = None) -> Iterator[Output]:

@@ -3,9 +3,9 @@
 Every file comes as an :class:`~tidtam.core.model.Output` (path, digest, how to write it).
 A file whose digest equals the previous site's (``tidtam-manifest.json``) is carried over
 (hard-linked, or copied across filesystems); the others are written. The outputs come in
-parts, which worker processes take one at a time (``TIDTAM_PROCESSES``; 1 writes all in
-this process). The workers are forked after the data is in memory, so they read it without
-a copy; a part's result is only its files' digests.
+parts, which this process and a pool of worker processes take one at a time
+(``TIDTAM_PROCESSES``; 1 writes all in this process). The workers are forked after the data
+is in memory, so they read it without a copy; a part's result is only its files' digests.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -34,6 +35,7 @@ ENV_PROCESSES = "TIDTAM_PROCESSES"
 # Outside data/: data/ holds what a build means, the manifest only how it was made.
 MANIFEST = "tidtam-manifest.json"
 KEPT, WRITTEN = "kept", "rendered"
+DEFAULT_MAX = 4
 
 
 class WorkerDied(TidtamError):
@@ -41,15 +43,16 @@ class WorkerDied(TidtamError):
 
 
 def processes() -> int:
-    """How many worker processes a site is written with: ``TIDTAM_PROCESSES``, else one per
-    core this process may use."""
+    """How many processes write a site: ``TIDTAM_PROCESSES``, else one per core this
+    process may use, at most :data:`DEFAULT_MAX` (each worker adds memory)."""
     setting = os.environ.get(ENV_PROCESSES, "").strip()
     if setting.isdigit():
         return max(1, int(setting))
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, DEFAULT_MAX))
 
 
 @dataclass(frozen=True)
@@ -141,28 +144,96 @@ def write_outputs(outputs: Iterable[Output], folder: Path, previous: Path | None
 
 
 def write_parts(outputs_of: Callable[[P], Iterable[Output]], parts: Sequence[P], folder: Path,
-                previous: Path | None, workers: int | None = None) -> dict[str, str]:
-    """Write the outputs of every part into ``folder``, the parts spread over ``workers``
-    processes (default :func:`processes`), then the manifest.
+                previous: Path | None, count: int | None = None) -> dict[str, str]:
+    """Write the outputs of every part into ``folder`` with ``count`` processes (default
+    :func:`processes`): this one and a pool of the others; then the manifest.
 
-    A part's outputs are written in order by one process: an output may be derived from
-    an earlier one of its part. An error in a worker is raised here as itself.
+    The pool's workers are handed the parts from the first on, one at a time each (a part
+    handed out ahead could no longer go to whoever is free first); this process takes them
+    from the last back. ``render/site.parts`` puts short parts in the middle, where the two
+    meet, so all finish together. This process's share costs no copy of the data, a forked
+    worker's does: it copies each page of memory whose objects it touches. A part's
+    outputs are written in order by one process (an output may be derived from an earlier
+    one of its part). An error in a worker is raised here as itself.
     """
-    workers = min(workers or processes(), len(parts))
+    count = min(count or processes(), len(parts))
     placer = Placer(folder, previous)
-    if workers <= 1:
+    if count <= 1:
         return _finish([p for part in parts for p in placer.place_all(outputs_of(part))],
                        folder)
     global _job
     _job = (outputs_of, placer)  # set before the workers fork: they inherit it
     try:
-        with ProcessPoolExecutor(workers, mp_context=get_context("fork"),
+        with ProcessPoolExecutor(count - 1, mp_context=get_context("fork"),
                                  initializer=_end_with_parent) as pool:
-            futures = [pool.submit(_place_part, part) for part in parts]
-            placed = [p for future in futures for p in _result(future, futures)]
+            shares = _Shares(parts, pool)
+            try:
+                for _ in range(count - 1):
+                    shares.hand_out()
+                own: list[Placed] = []
+                while (part := shares.take()) is not _NONE_LEFT:
+                    own += placer.place_all(outputs_of(part))
+                placed = shares.results()
+            except BaseException:
+                shares.stop()
+                raise
     finally:
         _job = None
-    return _finish(placed, folder)
+    return _finish([*placed, *own], folder)
+
+
+_NONE_LEFT = object()
+
+
+class _Shares:
+    """The parts nobody has started: handed to the workers from the front, and taken by
+    this process from the back."""
+
+    def __init__(self, parts: Sequence, pool: ProcessPoolExecutor):
+        self.pending = deque(parts)
+        self.pool = pool
+        self.futures: list[Future] = []
+        self.lock = threading.Lock()
+
+    def hand_out(self, done: Future | None = None) -> None:
+        """Give a worker the next part from the front (called again when it is ``done``)."""
+        if done is not None and (done.cancelled() or done.exception() is not None):
+            return  # a failure stops the handing out; take() or results() raises it
+        with self.lock:
+            if not self.pending:
+                return
+            try:
+                future = self.pool.submit(_place_part, self.pending[0])
+            except (BrokenProcessPool, RuntimeError):  # a worker died: take() says so
+                return
+            self.pending.popleft()
+            self.futures.append(future)
+        future.add_done_callback(self.hand_out)
+
+    def take(self) -> object:
+        """The last part nobody has started, for this process (after raising a worker's
+        error, if any); ``_NONE_LEFT`` when all are handed out."""
+        with self.lock:
+            futures = list(self.futures)
+        for future in futures:
+            if future.done():
+                _result(future)
+        with self.lock:
+            return self.pending.pop() if self.pending else _NONE_LEFT
+
+    def results(self) -> list[Placed]:
+        """What the workers placed, once they are done (the first error raised)."""
+        with self.lock:
+            futures = list(self.futures)
+        return [p for future in futures for p in _result(future)]
+
+    def stop(self) -> None:
+        """Hand out nothing more; parts handed out but not started are dropped."""
+        with self.lock:
+            self.pending.clear()
+            futures = list(self.futures)
+        for future in futures:
+            future.cancel()
 
 
 # What the workers write: how to list a part's outputs, and where they go.
@@ -193,17 +264,13 @@ def _rebuild_error(cls: type[BaseException], args: tuple, state: dict) -> BaseEx
     return error
 
 
-def _result(future: Future, futures: list[Future]) -> list[Placed]:
-    """A part's result; on its failure, the parts not yet started are dropped."""
+def _result(future: Future) -> list[Placed]:
+    """A part's result, or its error; a worker that died is a :class:`WorkerDied`."""
     try:
         return future.result()
     except BrokenProcessPool:
         raise WorkerDied(f"a process writing the site ended without finishing (killed, or out "
                          f"of memory); run again, or set {ENV_PROCESSES}=1") from None
-    except BaseException:
-        for other in futures:
-            other.cancel()
-        raise
 
 
 def _end_with_parent() -> None:

@@ -23,8 +23,16 @@ from tidtam.render.writer import MANIFEST, Staging, WorkerDied, write_parts
 
 def pid_files(part: int) -> list[Output]:
     """A part of two files, each holding the id of the process that wrote it."""
+    time.sleep(0.05)  # long enough for the worker to start a part
     return [Output(f"p{part}/{name}", f"{part}-{name}",
-                   lambda path: path.write_text(str(os.getpid()))) for name in ("a", "b")]
+                    lambda path: path.write_text(str(os.getpid()))) for name in ("a", "b")]
+
+
+def in_a_worker() -> bool:
+    return os.getpid() != TEST_PROCESS
+
+
+TEST_PROCESS = os.getpid()
 
 
 def written_by(folder: Path) -> set[int]:
@@ -41,27 +49,30 @@ def test_a_setting_that_is_no_number_means_the_default(monkeypatch):
     monkeypatch.delenv(writer.ENV_PROCESSES, raising=False)
     default = writer.processes()
     monkeypatch.setenv(writer.ENV_PROCESSES, "two")
-    assert writer.processes() == default == len(os.sched_getaffinity(0))
+    assert writer.processes() == default == min(len(os.sched_getaffinity(0)), 4)
 
 
 def test_one_process_writes_everything_itself(tmp_path):
-    outcome = write_parts(pid_files, [1, 2, 3], tmp_path, None, workers=1)
+    outcome = write_parts(pid_files, [1, 2, 3], tmp_path, None, count=1)
     assert written_by(tmp_path) == {os.getpid()}
     assert len(outcome) == 7  # six files and the manifest
 
 
-def test_workers_write_the_parts(tmp_path):
-    outcome = write_parts(pid_files, [1, 2, 3, 4], tmp_path, None, workers=2)
+def test_a_worker_and_this_process_share_the_parts(tmp_path):
+    outcome = write_parts(pid_files, [1, 2, 3, 4, 5, 6], tmp_path, None, count=2)
     pids = written_by(tmp_path)
-    assert os.getpid() not in pids and 1 <= len(pids) <= 2
-    for part in (1, 2, 3, 4):  # a part is written by one process
+    assert len(pids) == 2 and os.getpid() in pids
+    for part in range(1, 7):  # a part is written by one process
         assert (tmp_path / f"p{part}/a").read_text() == (tmp_path / f"p{part}/b").read_text()
-    assert set(outcome) == {f"p{n}/{x}" for n in (1, 2, 3, 4) for x in "ab"} | {MANIFEST}
+    # The worker starts from the first part, this process from the last.
+    assert int((tmp_path / "p1/a").read_text()) != os.getpid()
+    assert int((tmp_path / "p6/a").read_text()) == os.getpid()
+    assert set(outcome) == {f"p{n}/{x}" for n in range(1, 7) for x in "ab"} | {MANIFEST}
 
 
 def test_unchanged_files_are_carried_over(tmp_path):
-    write_parts(pid_files, [1, 2], tmp_path / "old", None, workers=2)
-    outcome = write_parts(pid_files, [1, 2], tmp_path / "new", tmp_path / "old", workers=2)
+    write_parts(pid_files, [1, 2], tmp_path / "old", None, count=2)
+    outcome = write_parts(pid_files, [1, 2], tmp_path / "new", tmp_path / "old", count=2)
     assert {how for path, how in outcome.items() if path != MANIFEST} == {"kept"}
     assert (tmp_path / "new/p1/a").stat().st_ino == (tmp_path / "old/p1/a").stat().st_ino
 
@@ -74,43 +85,43 @@ def test_a_derived_file_changes_with_what_it_is_made_from(tmp_path):
                            derived_from=("table.csv",))]
         return outputs
 
-    write_parts(parts("v1"), [0], tmp_path / "a", None, workers=1)
-    same = write_parts(parts("v1"), [0], tmp_path / "b", tmp_path / "a", workers=1)
-    other = write_parts(parts("v2"), [0], tmp_path / "c", tmp_path / "b", workers=1)
+    write_parts(parts("v1"), [0], tmp_path / "a", None, count=1)
+    same = write_parts(parts("v1"), [0], tmp_path / "b", tmp_path / "a", count=1)
+    other = write_parts(parts("v2"), [0], tmp_path / "c", tmp_path / "b", count=1)
     assert same["book.xlsx"] == "kept" and other["book.xlsx"] == "rendered"
     assert (tmp_path / "c/book.xlsx").read_text() == "v2"
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_an_error_in_a_part_keeps_its_type_and_exit_code(tmp_path, workers):
+@pytest.mark.parametrize("count", [1, 2])
+def test_an_error_in_a_part_keeps_its_type_and_exit_code(tmp_path, count):
     def fails(part: int) -> list[Output]:
-        if part == 2:
+        if count == 1 or in_a_worker():
             raise ConfigError("config/settings.yaml", "line 3: targets: a number is needed")
         return pid_files(part)
 
     with pytest.raises(ConfigError) as caught:
-        write_parts(fails, [1, 2, 3], tmp_path, None, workers=workers)
+        write_parts(fails, [1, 2, 3], tmp_path, None, count=count)
     assert caught.value.exit_code == 2
     assert caught.value.problem == "line 3: targets: a number is needed"
     assert str(caught.value) == "config/settings.yaml: line 3: targets: a number is needed"
-    if workers > 1:  # the worker's traceback comes along
+    if count > 1:  # the worker's traceback comes along
         assert "in fails" in str(caught.value.__cause__)
 
 
 def test_a_killed_worker_is_a_clear_error(tmp_path):
     def dies(part: int) -> list[Output]:
-        if part == 2:
+        if in_a_worker():
             os.kill(os.getpid(), signal.SIGKILL)
         return pid_files(part)
 
     with pytest.raises(WorkerDied, match="ended without finishing .* TIDTAM_PROCESSES=1"):
-        write_parts(dies, [1, 2, 3], tmp_path, None, workers=2)
+        write_parts(dies, [1, 2, 3], tmp_path, None, count=2)
 
 
 def test_a_failed_write_leaves_the_old_site_whole(tmp_path):
     target = tmp_path / "site"
     with Staging(target) as staging:
-        write_parts(pid_files, [1], staging.folder, None, workers=1)
+        write_parts(pid_files, [1], staging.folder, None, count=1)
         staging.swap_in()
     before = sorted(p.relative_to(target) for p in target.rglob("*"))
 
@@ -118,7 +129,7 @@ def test_a_failed_write_leaves_the_old_site_whole(tmp_path):
         raise OSError(28, "No space left on device")
 
     with pytest.raises(OSError), Staging(target) as staging:
-        write_parts(fails, [1, 2], staging.folder, target, workers=2)
+        write_parts(fails, [1, 2], staging.folder, target, count=2)
         staging.swap_in()
     assert sorted(p.relative_to(target) for p in target.rglob("*")) == before
     assert [p.name for p in tmp_path.iterdir()] == ["site"]  # no staging folder left
@@ -133,12 +144,12 @@ def test_workers_end_with_a_killed_build(tmp_path):
         from tidtam.render.writer import write_parts
 
         def slow(part):
-            if part == 1:
+            if os.getpid() != {os.getpid()}:  # in the worker
                 Path({str(pid_file)!r}).write_text(str(os.getpid()))
             time.sleep(60)
             return []
 
-        write_parts(slow, [1, 2], Path({str(tmp_path / "out")!r}), None, workers=2)
+        write_parts(slow, [1, 2], Path({str(tmp_path / "out")!r}), None, count=2)
     """)
     proc = subprocess.Popen([sys.executable, "-c", script])
     try:

@@ -2,7 +2,7 @@
 
 Numbers come from ``transform/views.py`` and the KPI record; these modules only pick, label
 and shape them. Entity pages are built from one ``groupby`` each, never one filter per
-entity, so a site with tens of thousands of directives renders in seconds.
+entity: one filter per entity costs the square of the site's size.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ class SiteFacts:
     type_labels: dict[str, str]
     factor_labels: dict[str, str]
     agency_meta: dict
-    texts: pd.Series
+    texts: dict[str, object]  # directive code -> its text
     fiscal_years: list[int]
 
     @classmethod
@@ -44,7 +44,7 @@ class SiteFacts:
             type_labels={t.code: t.label for t in tax.directive_types},
             factor_labels={f.code: f.label for f in tax.impact_factors},
             agency_meta={a.name: a for a in data.config.agencies},
-            texts=directives.set_index("directive_code")["text"],
+            texts=dict(zip(directives["directive_code"], directives["text"], strict=True)),
             fiscal_years=sorted({int(y) for y in directives["fiscal_year"].dropna()}),
         )
 
