@@ -29,8 +29,8 @@ def _ensure_fonts() -> None:
 
 
 def _libraries():
-    """altair and vl-convert, imported on first use: together they add about 0.4 s to
-    every command's start, and most builds render no chart (unchanged pages are kept)."""
+    """altair and vl-convert, imported on first use: they are slow to import, and most
+    builds render no chart (unchanged pages are kept)."""
     import altair as alt
     import vl_convert as vlc
 

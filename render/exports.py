@@ -70,8 +70,8 @@ def write_xlsx(sheets: dict[str, pd.DataFrame], stamp: datetime,
                target: Path | IO[bytes]) -> None:
     """A workbook with one sheet per frame; text cells neutralized, control characters gone.
 
-    The sheet XML is built column-wise with pandas string operations (openpyxl writes a
-    million reports in minutes; this takes seconds). Text is stored as inline strings,
+    The sheet XML is built column-wise with pandas string operations (openpyxl, cell by
+    cell, is far too slow for a million reports). Text is stored as inline strings,
     numbers as numbers; the header row is frozen. The same data gives the same bytes
     (``stamp`` is the workbook's date, zip entries carry a fixed one).
     """

@@ -101,8 +101,8 @@ def iso(value: object) -> str | None:
 
 
 def iso_stamps(stamps: pd.Series) -> pd.Series:
-    """``Timestamp.isoformat()`` of each aware time, computed column-wise (a million
-    ``isoformat`` calls took seconds); '' for none."""
+    """``Timestamp.isoformat()`` of each aware time, computed column-wise (one call per
+    value is slow at a million reports); '' for none."""
     present = stamps.notna()
     if not present.any():
         return pd.Series("", index=stamps.index, dtype=object)

@@ -46,8 +46,8 @@ class _Environment(Environment):
 
     Page inputs are plain dicts; Jinja's ``getattr`` first asks for a Python attribute
     and only then for the key, so every ``row.status`` raised and caught an
-    AttributeError (a million times at 100k reports: seconds of the render). A key that
-    shadows a dict method (``items``) is therefore read with ``row["items"]``.
+    AttributeError, a large share of the render. A key that shadows a dict method
+    (``items``) is therefore read with ``row["items"]``.
     """
 
     def getattr(self, obj, attribute):

@@ -64,8 +64,8 @@ def build(sheets: Sheets | Callable[[], Sheets], config: Config, out_dir: Path,
     in whole (a failed build leaves the old site as it was).
 
     ``sheets`` may be a function that reads them: the raw cells are then dropped as soon
-    as they are normalized, and the render gets their memory (a million rows of cells
-    take about 1.5 GB). Files whose inputs did not change are carried over from
+    as they are normalized, and the render gets their memory (at a million rows they
+    take gigabytes). Files whose inputs did not change are carried over from
     ``previous`` (default: ``out_dir`` itself), so a rebuild renders only what changed.
     ``trend`` is the status counts of earlier runs (default: those recorded in the history
     database of the config's sync.yaml, when there is one).
@@ -158,7 +158,7 @@ def gc_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector; reference counting still frees memory.
 
     A build allocates millions of small lists, strings and tuples, and every collection
-    walks all the live ones again: at 1M rows the collector took half of the read time.
+    walks all the live ones again, over and over at a million rows.
     The build creates almost no reference cycles, so nothing piles up meanwhile. The
     previous state is restored afterwards (a nested pause leaves it paused).
     """
