@@ -1,9 +1,13 @@
-"""The column-wise ISO formatting of timestamps equals Timestamp.isoformat() everywhere."""
+"""Display formats: the column-wise ISO formatting of timestamps equals
+Timestamp.isoformat() everywhere, and Thai dates read the same from any value."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pytest
 
-from tidtam.render.formats import iso, iso_stamps, iso_values
+from tidtam.render.formats import iso, iso_stamps, iso_values, thai_date, thai_datetime
 
 
 @pytest.mark.parametrize("tz", ["Asia/Bangkok", "UTC", "America/New_York", "Asia/Kolkata",
@@ -35,3 +39,23 @@ def test_all_missing():
 def test_iso_values_same_as_iso(values):
     """What pages show: iso() of each value, None (not '') where a value is missing."""
     assert iso_values(values).tolist() == [iso(v) for v in values]
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (date(2024, 1, 5), "5 ม.ค. 2567"),
+    (date(2023, 12, 31), "31 ธ.ค. 2566"),
+    ("2024-01-05", "5 ม.ค. 2567"),
+    (pd.Timestamp("2024-01-05", tz="Asia/Bangkok"), "5 ม.ค. 2567"),
+    (None, "-"),
+    (pd.NaT, "-"),
+])
+def test_thai_date(value, text):
+    assert thai_date(value) == text
+
+
+@pytest.mark.parametrize("value", [
+    datetime(2024, 7, 31, 9, 5, tzinfo=ZoneInfo("Asia/Bangkok")),
+    "2024-07-31T09:05:00+07:00",
+])
+def test_thai_datetime_has_time(value):
+    assert thai_datetime(value) == "31 ก.ค. 2567 09:05 น."
