@@ -15,6 +15,7 @@ from tidtam.core.paths import STATIC_DIR
 from tidtam.render.formats import STATUS_COLORS
 
 FONT = "Sarabun, 'Noto Sans Thai', Tahoma, sans-serif"
+MEASURE_FONTS = STATIC_DIR / "fonts" / "measure"  # what vl-convert measures text with
 _fonts_registered = False
 
 
@@ -24,7 +25,7 @@ def _ensure_fonts() -> None:
     import vl_convert as vlc
 
     if not _fonts_registered:
-        vlc.register_font_directory(str(STATIC_DIR / "fonts" / "measure"))
+        vlc.register_font_directory(str(MEASURE_FONTS))
         _fonts_registered = True
 
 

@@ -71,7 +71,8 @@ class PageDigests:
                 parts += [b"\0", name.encode(), b"\0", source.encode()]
             parts += [code_hash(*DISPLAY_CODE).encode(), *_versions(DISPLAY_LIBRARIES)]
             if charted:
-                parts += [code_hash(*CHART_CODE).encode(), *_versions(CHART_LIBRARIES)]
+                parts += [code_hash(*CHART_CODE).encode(), *_versions(CHART_LIBRARIES),
+                          *(f.read_bytes() for f in sorted(charts.MEASURE_FONTS.glob("*")))]
             parts += [text.encode() for text in self.assets.inline(template, inline)]
             self._code[key] = bytes_hash(*parts)
         return self._code[key]

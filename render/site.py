@@ -1,8 +1,8 @@
 """The site map: every file of the dashboard, and the render that writes them.
 
 :func:`site_map` lists every output (path, digest of its inputs, how to write it), made one
-at a time. It comes in parts (:func:`parts`) that the writer (``render/writer.py``) spreads
-over worker processes; a part's pages are made and written by one process.
+at a time. It comes in parts (:func:`parts`) that the writer (``render/writer.py``) shares
+out among the build's processes; a part's pages are made and written by one process.
 """
 
 from __future__ import annotations
