@@ -86,6 +86,16 @@ class Part:
     shard: int = 0
     shards: int = 1
 
+    @property
+    def charted(self) -> bool:
+        """Whether the part draws charts. vl-convert keeps a runtime with threads, which a
+        process forked after it started does not have: such a worker would wait for them
+        forever, so these parts are written by the build's own process."""
+        return self.family in CHARTED
+
+
+CHARTED = {"overview", "lists"}  # the overview and summary charts, the trend chart
+
 
 def parts(site: Site) -> list[Part]:
     """The site's parts: long ones at both ends, short ones in the middle. The writer's
@@ -164,7 +174,8 @@ def write_site(site: Site, folder: Path, previous: Path | None) -> dict[str, str
     """Write every file of ``site`` into ``folder``, carrying unchanged ones over from
     ``previous``; returns ``{path: "rendered"|"kept"}``."""
     site.prepare()
-    return write_parts(functools.partial(site_map, site), parts(site), folder, previous)
+    return write_parts(functools.partial(site_map, site), parts(site), folder, previous,
+                       here=lambda part: part.charted)
 
 
 def render_site(data: Dataset, kpis: KPIs, out_dir: Path, previous: Path | None = None,

@@ -144,9 +144,11 @@ def write_outputs(outputs: Iterable[Output], folder: Path, previous: Path | None
 
 
 def write_parts(outputs_of: Callable[[P], Iterable[Output]], parts: Sequence[P], folder: Path,
-                previous: Path | None, count: int | None = None) -> dict[str, str]:
+                previous: Path | None, count: int | None = None,
+                here: Callable[[P], bool] = lambda _part: False) -> dict[str, str]:
     """Write the outputs of every part into ``folder`` with ``count`` processes (default
-    :func:`processes`): this one and a pool of the others; then the manifest.
+    :func:`processes`): this one and a pool of the others; then the manifest. Parts for
+    which ``here`` is true are written by this process only.
 
     The pool's workers are handed the parts from the first on, one at a time each (a part
     handed out ahead could no longer go to whoever is free first); this process takes them
@@ -166,7 +168,7 @@ def write_parts(outputs_of: Callable[[P], Iterable[Output]], parts: Sequence[P],
     try:
         with ProcessPoolExecutor(count - 1, mp_context=get_context("fork"),
                                  initializer=_end_with_parent) as pool:
-            shares = _Shares(parts, pool)
+            shares = _Shares(parts, pool, here)
             try:
                 for _ in range(count - 1):
                     shares.hand_out()
@@ -187,10 +189,11 @@ _NONE_LEFT = object()
 
 class _Shares:
     """The parts nobody has started: handed to the workers from the front, and taken by
-    this process from the back."""
+    this process from the back (its own parts first)."""
 
-    def __init__(self, parts: Sequence, pool: ProcessPoolExecutor):
-        self.pending = deque(parts)
+    def __init__(self, parts: Sequence, pool: ProcessPoolExecutor, here: Callable):
+        self.own = [part for part in parts if here(part)]
+        self.pending = deque(part for part in parts if not here(part))
         self.pool = pool
         self.futures: list[Future] = []
         self.lock = threading.Lock()
@@ -219,6 +222,8 @@ class _Shares:
             if future.done():
                 _result(future)
         with self.lock:
+            if self.own:
+                return self.own.pop()
             return self.pending.pop() if self.pending else _NONE_LEFT
 
     def results(self) -> list[Placed]:
@@ -230,6 +235,7 @@ class _Shares:
     def stop(self) -> None:
         """Hand out nothing more; parts handed out but not started are dropped."""
         with self.lock:
+            self.own.clear()
             self.pending.clear()
             futures = list(self.futures)
         for future in futures:

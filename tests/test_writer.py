@@ -70,6 +70,13 @@ def test_a_worker_and_this_process_share_the_parts(tmp_path):
     assert set(outcome) == {f"p{n}/{x}" for n in range(1, 7) for x in "ab"} | {MANIFEST}
 
 
+def test_parts_marked_here_are_written_by_this_process(tmp_path):
+    """Charts are drawn in the build's own process: vl-convert's threads do not survive a
+    fork, and a worker forked after a first chart would wait for them forever."""
+    write_parts(pid_files, [1, 2, 3, 4], tmp_path, None, count=2, here=lambda part: part < 3)
+    assert {int((tmp_path / f"p{n}/a").read_text()) for n in (1, 2)} == {os.getpid()}
+
+
 def test_unchanged_files_are_carried_over(tmp_path):
     write_parts(pid_files, [1, 2], tmp_path / "old", None, count=2)
     outcome = write_parts(pid_files, [1, 2], tmp_path / "new", tmp_path / "old", count=2)
