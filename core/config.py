@@ -220,6 +220,10 @@ class Limits(_Strict):
 
     max_cell_chars: int = Field(50_000, ge=1000)
     max_source_mb: float = Field(2048, gt=0)
+    # An .xlsx is a zip: what its parts unpack to, checked before any is parsed.
+    max_unpacked_mb: float = Field(2048, gt=0)
+    # Cells of one CSV file or workbook tab: rows times the widest row, blanks included.
+    max_cells: int = Field(20_000_000, ge=1000)
 
 
 class Settings(_Strict):

@@ -41,15 +41,24 @@ class RawSheet:
     ``role`` is what the sheet is for (one of :data:`ROLES`); ``title`` names it for people
     (a file or tab name). Every row is padded to the header's length; ``rows[i]`` is sheet
     row ``i + 2`` (the header is row 1), so quarantine can name the row staff must fix.
+
+    What the reader could not read is said, not guessed, and quarantined by a rule:
+    ``malformed`` maps a row of a CSV file that does not parse to its physical lines
+    (first, last), its cells left empty; ``formulas`` maps a row of an .xlsx to the columns
+    whose formula has no saved value (the cells read as empty).
     """
 
     role: str
     title: str
     header: list[str]
     rows: list[list[Cell]] = field(default_factory=list)
+    malformed: dict[int, tuple[int, int]] = field(default_factory=dict)
+    formulas: dict[int, list[int]] = field(default_factory=dict)
 
     @staticmethod
-    def from_values(role: str, title: str, values: list[list[Cell]]) -> RawSheet:
+    def from_values(role: str, title: str, values: list[list[Cell]],
+                    malformed: dict[int, tuple[int, int]] | None = None,
+                    formulas: dict[int, list[int]] | None = None) -> RawSheet:
         """Build from a grid whose first row is the header; pads ragged rows."""
         if not values:
             return RawSheet(role, title, [], [])
@@ -57,7 +66,7 @@ class RawSheet:
         width = max([len(header)] + [len(r) for r in values[1:]])
         header = header + [""] * (width - len(header))
         rows = [list(r) + [None] * (width - len(r)) for r in values[1:]]
-        return RawSheet(role, title, header, rows)
+        return RawSheet(role, title, header, rows, malformed or {}, formulas or {})
 
     @staticmethod
     def sheet_row(index: int) -> int:
@@ -92,6 +101,27 @@ class Rejection:
     def message(self, hide: bool = False, hidden: str = "") -> str:
         """The detail with the quoted value, or ``hidden`` in its place."""
         return fill_slot(self.detail, self.value, hidden if hide else None)
+
+
+def printable(text: object) -> str:
+    """``text`` as a message may quote it: each character a terminal would not show as
+    itself (control and escape characters, line breaks, bidirectional overrides, invisible,
+    unassigned and private-use characters, lone surrogates, spaces other than U+0020) is
+    written as a visible escape such as ``\\x1b`` or ``\\u202e``.
+
+    Use it wherever a message quotes what a sheet, a file name or a remote answer holds.
+    """
+    text = str(text)
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else _escape(c) for c in text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def fill_slot(detail: str, value: str, hidden: str | None = None) -> str:

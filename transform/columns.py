@@ -8,9 +8,9 @@ from typing import TypeVar
 
 from tidtam.core.config import FieldSpec
 from tidtam.core.errors import SourceError
-from tidtam.core.model import Cell, RawSheet
+from tidtam.core.model import Cell, RawSheet, printable
 from tidtam.transform.quarantine import column_letter
-from tidtam.transform.text import cell_text, clean_text, is_blank
+from tidtam.transform.text import cell_text, clean_text, is_blank, title_text
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,11 @@ class ColumnMap:
 
     fields: dict[str, list[int]]
     unclaimed: list[str]
+
+    @property
+    def claimed(self) -> frozenset[int]:
+        """The columns some field reads."""
+        return frozenset(c for cols in self.fields.values() for c in cols)
 
 
 def map_columns(sheet: RawSheet, specs: dict[str, FieldSpec | None]) -> ColumnMap:
@@ -36,17 +41,18 @@ def map_columns(sheet: RawSheet, specs: dict[str, FieldSpec | None]) -> ColumnMa
             fields[name] = cols
             claimed.update(cols)
         elif spec.required:
-            found = ", ".join(f'"{h}"' for h in sheet.header if str(h).strip()) or "(none)"
-            accepted = " / ".join(f'"{t}"' for t in spec.titles)
+            found = ", ".join(f'"{printable(str(h).strip())}"' for h in sheet.header
+                              if str(h).strip()) or "(none)"
+            accepted = " / ".join(f'"{printable(t)}"' for t in spec.titles)
             raise SourceError(
-                f"{sheet.title}: required column {name} is missing (accepted titles: "
-                f"{accepted}); headers found: {found}. Add the title to config/form.yaml "
-                "if the question was renamed."
+                f"{printable(sheet.title)}: required column {name} is missing (accepted "
+                f"titles: {accepted}); headers found: {found}. Add the title to "
+                "config/form.yaml if the question was renamed."
             )
     unclaimed = [
-        str(title).strip() or f"(untitled column {column_letter(i)})"
+        title_text(title) or f"(untitled column {column_letter(i)})"
         for i, title in enumerate(sheet.header)
-        if i not in claimed and (str(title).strip() or _has_values(sheet, i))
+        if i not in claimed and (title_text(title) or _has_values(sheet, i))
     ]
     return ColumnMap(fields, unclaimed)
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from tidtam.core.model import QUOTE_COLUMNS, REJECTED_COLUMNS, RawSheet, Rejection
-from tidtam.transform.text import raw_text
+from tidtam.transform.text import raw_text, title_text
 
 # Reason codes (machines read these) and what they tell a person (Thai, shown on pages).
 REASONS: dict[str, str] = {
@@ -32,7 +32,9 @@ REASONS: dict[str, str] = {
     "unknown_agency_group": "ไม่พบกลุ่มเขตที่ระบุ",
     "bad_due_date": "กำหนดรายงานอ่านเป็นวันที่ไม่ได้",
     # any sheet
+    "malformed_csv": "บรรทัดของไฟล์ CSV เสียหาย อ่านเป็นแถวไม่ได้",
     "cell_too_long": "ข้อความในเซลล์ยาวเกินขีดจำกัด",
+    "formula_without_value": "เซลล์เป็นสูตรที่ไม่มีค่าบันทึกไว้",
     # satisfaction survey
     "unknown_answer": "คำตอบไม่อยู่ในมาตรวัดความพึงพอใจ",
     "no_answers": "ไม่ได้ตอบคำถามประเมินข้อใดเลย",
@@ -42,11 +44,12 @@ _COLUMNS = REJECTED_COLUMNS + QUOTE_COLUMNS
 
 
 def unique_headers(header: list[str]) -> list[str]:
-    """Header titles made unique (a repeated title gets ' (2)'), untitled ones lettered."""
+    """Header titles as shown (:func:`~tidtam.transform.text.title_text`) made unique (a
+    repeated title gets ' (2)'), untitled ones lettered."""
     seen: dict[str, int] = {}
     out = []
     for i, title in enumerate(header):
-        name = str(title).strip() or f"(คอลัมน์ {column_letter(i)})"
+        name = title_text(title) or f"(คอลัมน์ {column_letter(i)})"
         seen[name] = seen.get(name, 0) + 1
         out.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
     return out

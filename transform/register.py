@@ -23,7 +23,7 @@ from tidtam.transform.agencies import AgencyDirectory
 from tidtam.transform.columns import field_cells, map_columns, per_value
 from tidtam.transform.dates import parse_date
 from tidtam.transform.quarantine import rejected_frame
-from tidtam.transform.rules import SLOT, Rule, SheetColumns, Stop, apply, too_long_rule
+from tidtam.transform.rules import SLOT, Rule, SheetColumns, Stop, apply, reading_rules
 from tidtam.transform.taxonomy import CategoryIndex
 from tidtam.transform.text import arabic_digits, cell_text, clean_text, match_key, split_list
 
@@ -156,7 +156,7 @@ _DUPLICATE = Rule("duplicate_code", RegisterColumns.taken_earlier, "duplicate_co
 
 # The register rules, in the order a row is judged; the first it fails is its reason.
 REGISTER_RULES: list[Rule[RegisterColumns] | Stop[RegisterColumns]] = [
-    too_long_rule(),
+    *reading_rules(),
     Rule("missing_code", lambda c: [not code for code in c.code], "missing_code",
          "ไม่มีรหัสข้อสั่งการ"),
     _DUPLICATE,
@@ -232,7 +232,7 @@ def register_columns(
                                     for name in type(form.fields).model_fields}
     text = {name: [cell_text(v) for v in values] for name, values in cells.items()}
     return RegisterColumns(
-        sheet, max_cell_chars, text=text, fields=columns.fields,
+        sheet, max_cell_chars, used=columns.claimed, text=text, fields=columns.fields,
         code=per_value(text["code"], code_in_cell),
         type=per_value(text["type"], types.resolve),
         factors=per_value(text["factors"], factors.resolve_many),

@@ -22,7 +22,7 @@ from tidtam.transform.columns import field_cells, map_columns, per_value
 from tidtam.transform.dates import parse_timestamp
 from tidtam.transform.quarantine import rejected_frame
 from tidtam.transform.register import DirectiveIndex, code_in_cell
-from tidtam.transform.rules import SLOT, Rule, SheetColumns, apply, too_long_rule
+from tidtam.transform.rules import SLOT, Rule, SheetColumns, apply, reading_rules
 from tidtam.transform.taxonomy import CategoryIndex, StatusIndex
 from tidtam.transform.text import cell_text, clean_text, match_key, split_list
 
@@ -100,7 +100,7 @@ def _written_code(c: ReportColumns, i: int) -> str:
 
 # The report rules, in the order a row is judged; the first it fails is its reason.
 REPORT_RULES: list[Rule[ReportColumns]] = [
-    too_long_rule(),
+    *reading_rules(),
     *(_test_rule(name, label) for name, label in TEST_FIELDS.items()),
     Rule("bad_timestamp", lambda c: _none(c.stamps), "bad_timestamp",
          f"ประทับเวลา {SLOT} อ่านไม่ได้", "ใช้รูปแบบ วัน/เดือน/ปี ชั่วโมง:นาที:วินาที",
@@ -160,7 +160,7 @@ def report_columns(
     raw = {name: field_cells(sheet, columns, name) for name in type(form.fields).model_fields}
     text = {name: per_value(raw[name], cell_text) for name in CHECKED}
     return ReportColumns(
-        sheet, max_cell_chars, raw=raw, text=text,
+        sheet, max_cell_chars, used=columns.claimed, raw=raw, text=text,
         stamps=per_value(raw["timestamp"], lambda v: parse_timestamp(v, tz)),
         agency=per_value(text["agency"], agencies.resolve),
         code=per_value(text["directive"], directives.resolve),

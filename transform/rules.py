@@ -22,26 +22,37 @@ import numpy as np
 
 from tidtam.core.model import VALUE_SLOT, RawSheet, Rejection
 from tidtam.transform.columns import blank_rows, oversized_cells
+from tidtam.transform.quarantine import column_letter
+from tidtam.transform.text import title_text
 
 SLOT = VALUE_SLOT  # write this where a message quotes its rule's field
 
 
 @dataclass
 class SheetColumns:
-    """What every reader's columns hold: the sheet, its blank rows and oversized cells.
+    """What every reader's columns hold: the sheet, its blank rows, oversized cells and the
+    cells it could not read.
 
     A reader subclasses it with its resolved columns (one list per field, one item per
-    row) and says how a field's typed value reads when a message quotes it.
+    row) and says how a field's typed value reads when a message quotes it. ``used`` are
+    the columns it reads (None: all): a formula without a value elsewhere changes nothing.
     """
 
     sheet: RawSheet
     limit: int  # characters a cell may hold
+    used: frozenset[int] | None = dataclasses.field(default=None, kw_only=True)
     blank: list[bool] = dataclasses.field(init=False)
     oversized: dict[int, int] = dataclasses.field(init=False)  # row -> its first too-long column
+    unvalued: dict[int, int] = dataclasses.field(init=False)  # row -> first formula without value
 
     def __post_init__(self) -> None:
         self.blank = blank_rows(self.sheet)
         self.oversized = oversized_cells(self.sheet, self.limit)
+        used = self.used
+        self.unvalued = {i: hit[0] for i, cols in self.sheet.formulas.items()
+                         if (hit := [c for c in cols if used is None or c in used])}
+        for i in [*self.sheet.malformed, *self.unvalued]:
+            self.blank[i] = False  # what it holds is unknown, not nothing
 
     def typed(self, name: str, i: int) -> str:
         """The normalized text row ``i`` holds in field ``name`` (for quoting it)."""
@@ -166,17 +177,42 @@ def plain(text: str) -> str:
     return text.replace(SLOT, "")
 
 
-def too_long_rule() -> Rule[SheetColumns]:
-    """Any sheet: a cell longer than the limit quarantines its row (checked first)."""
-    def message(c: SheetColumns, i: int) -> str:
-        col = c.oversized[i]
-        title = plain(str(c.sheet.header[col]).strip()) or f"คอลัมน์ {col + 1}"
-        return (f"{title}: {len(c.sheet.rows[i][col]):,} ตัวอักษร "
-                f"เกินขีดจำกัด {c.limit:,} ตัวอักษร")
+def reading_rules() -> list[Rule[SheetColumns]]:
+    """Any sheet, checked first: a row of a CSV file that does not parse, a cell longer than
+    the limit, a cell whose formula has no saved value (what it holds is unknown)."""
+    return [
+        Rule("malformed_csv", lambda c: _rows_in(c.sheet.malformed, len(c.sheet.rows)),
+             "malformed_csv", _malformed_message,
+             "ดาวน์โหลดไฟล์ CSV จาก Google Sheets ใหม่ หรือแก้เครื่องหมายคำพูดในบรรทัดนั้น"),
+        Rule("cell_too_long", lambda c: _rows_in(c.oversized, len(c.sheet.rows)),
+             "cell_too_long", _too_long_message,
+             "ตัดข้อความให้สั้นลง (Google Sheets รับได้ไม่เกิน 50,000 ตัวอักษรต่อเซลล์)"),
+        Rule("formula_without_value", lambda c: _rows_in(c.unvalued, len(c.sheet.rows)),
+             "formula_without_value", _formula_message,
+             "เปิดไฟล์ใน Excel หรือ Google Sheets แล้วบันทึกใหม่ ให้ค่าของสูตรถูกเก็บไว้ในไฟล์"),
+    ]
 
-    return Rule("cell_too_long", lambda c: _rows_in(c.oversized, len(c.sheet.rows)),
-                "cell_too_long", message,
-                "ตัดข้อความให้สั้นลง (Google Sheets รับได้ไม่เกิน 50,000 ตัวอักษรต่อเซลล์)")
+
+def _title(c: SheetColumns, col: int) -> str:
+    return plain(title_text(c.sheet.header[col])) or f"คอลัมน์ {column_letter(col)}"
+
+
+def _malformed_message(c: SheetColumns, i: int) -> str:
+    first, last = c.sheet.malformed[i]
+    lines = f"บรรทัด {first:,}" if first == last else f"บรรทัด {first:,}–{last:,}"
+    return f'{lines} ของไฟล์อ่านเป็นแถวไม่ได้ (เครื่องหมายคำพูด " ไม่ครบคู่) จึงไม่ได้อ่านข้อมูลแถวนี้'
+
+
+def _too_long_message(c: SheetColumns, i: int) -> str:
+    col = c.oversized[i]
+    return (f"{_title(c, col)}: {len(c.sheet.rows[i][col]):,} ตัวอักษร "
+            f"เกินขีดจำกัด {c.limit:,} ตัวอักษร")
+
+
+def _formula_message(c: SheetColumns, i: int) -> str:
+    col = c.unvalued[i]
+    return (f"{_title(c, col)} ({column_letter(col)}{RawSheet.sheet_row(i)}): "
+            "สูตรไม่มีค่าที่บันทึกไว้")
 
 
 def _rows_in(rows: dict[int, int], count: int) -> np.ndarray:

@@ -17,7 +17,7 @@ from tidtam.core.model import Cell, RawSheet, Satisfaction
 from tidtam.transform.columns import field_cells, map_columns
 from tidtam.transform.dates import parse_timestamp
 from tidtam.transform.quarantine import rejected_frame, unique_headers
-from tidtam.transform.rules import SLOT, Rule, SheetColumns, apply, plain, too_long_rule
+from tidtam.transform.rules import SLOT, Rule, SheetColumns, apply, plain, reading_rules
 from tidtam.transform.text import cell_text, match_key
 
 Answer = tuple[str, str, float]  # question, scale label, score
@@ -50,7 +50,7 @@ def _off_scale_message(c: SurveyColumns, i: int) -> str:
 
 # The survey rules, in the order a row is judged; the first it fails is its reason.
 SURVEY_RULES: list[Rule[SurveyColumns]] = [
-    too_long_rule(),
+    *reading_rules(),
     Rule("bad_timestamp", lambda c: [s is None for s in c.stamps], "bad_timestamp",
          f"ประทับเวลา {SLOT} อ่านไม่ได้", field="timestamp"),
     Rule("unknown_answer", lambda c: [col is not None for col in c.off_scale],
@@ -94,7 +94,7 @@ def survey_columns(sheet: RawSheet, form: SatisfactionForm, tz: ZoneInfo,
     columns = map_columns(sheet, dict(form.fields))
     scores = {match_key(p.label): (p.label, p.score) for p in form.scale}
     titles = unique_headers(sheet.header)
-    claimed = {c for cols in columns.fields.values() for c in cols}
+    claimed = columns.claimed
     rated = [c for c in range(len(sheet.header))
              if c not in claimed and _is_rated(sheet, c, scores)]
     stamp_cells = field_cells(sheet, columns, "timestamp")
@@ -104,7 +104,7 @@ def survey_columns(sheet: RawSheet, form: SatisfactionForm, tz: ZoneInfo,
         answers.append(mine)
         off_scale.append(off)
     return SurveyColumns(
-        sheet, max_cell_chars, stamp_cells=stamp_cells,
+        sheet, max_cell_chars, used=claimed | set(rated), stamp_cells=stamp_cells,
         stamps=[parse_timestamp(v, tz) for v in stamp_cells], titles=titles, rated=rated,
         answers=answers, off_scale=off_scale, labels=[p.label for p in form.scale],
         groups=field_cells(sheet, columns, "group"),

@@ -37,6 +37,18 @@ def clean_text(value: str) -> str:
     return " ".join(text.split())
 
 
+# Characters XML 1.0 forbids that cleaning leaves (noncharacters, lone surrogates).
+_NOT_XML = re.compile("[\ufffe\uffff\ud800-\udfff]")
+
+
+def title_text(value: object) -> str:
+    """A column title as exports and pages show it: normalized as the column mapper reads
+    it (:func:`clean_text`: no control, escape or invisible characters, spaces collapsed),
+    with no character a workbook may not hold."""
+    text = clean_text(str(value))
+    return _NOT_XML.sub("", text) if not text.isprintable() else text
+
+
 def arabic_digits(text: str) -> str:
     """Thai digits (๐-๙) to Arabic, and dash look-alikes to '-', for codes and numbers."""
     return _HYPHENS.sub("-", text.translate(THAI_DIGITS))
