@@ -18,16 +18,34 @@ import pandas as pd
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _hiding_characters() -> str:
+    """A regex class of what a spreadsheet may skip before a formula, or a reader not
+    see: whitespace, and invisible format characters (zero-width, BOM, NBSP, bidi marks,
+    soft hyphen, tags), judged by Unicode category."""
+    import unicodedata
+
+    codes = [c for c in range(0x10000) if chr(c).isspace()
+             or unicodedata.category(chr(c)) in ("Cf", "Zs", "Zl", "Zp")]
+    codes += [*range(0x1BCA0, 0x1BCA4), *range(0x1D173, 0x1D17B), *range(0xE0000, 0xE0080)]
+    return "".join(re.escape(chr(c)) for c in sorted(set(codes)))
+
+
+# A text is a formula when, after any hiding characters, it starts with one of the above.
+FORMULA = re.compile(f"^(?:[{_hiding_characters()}]*[=+\\-@]|[\t\r])")
+
+
 def neutralize(value: object) -> object:
     """Prefix a quote so a text cell is shown, never evaluated."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    if isinstance(value, str) and FORMULA.match(value):
         return "'" + value
     return value
 
 
 def neutralize_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy with every text cell neutralized (numbers and dates are left alone)."""
+    """A copy with every header and text cell neutralized (numbers and dates are left
+    alone)."""
     out = frame.copy()
+    out.columns = [neutralize(str(c)) if isinstance(c, str) else c for c in out.columns]
     for col in out.columns:
         if out[col].dtype == object:
             out[col] = out[col].map(neutralize)
@@ -153,7 +171,7 @@ def _column_cells(values: pd.Series) -> pd.Series:
 def _text_cells(text: pd.Series) -> pd.Series:
     # Control characters go first, so none can hide a formula from neutralizing.
     text = text.str.replace(_ILLEGAL, "", regex=True)
-    starts = text.str.startswith(FORMULA_START)
+    starts = text.str.match(FORMULA)
     text = text.where(~starts, "'" + text)
     escaped = text.str.replace("&", "&amp;", regex=False).str.replace(
         "<", "&lt;", regex=False).str.replace(">", "&gt;", regex=False)
@@ -166,7 +184,8 @@ SHEET_CHUNK = 20_000  # rows formatted at a time: memory stays bounded at any si
 
 def _sheet_chunks(frame: pd.DataFrame) -> Iterator[str]:
     """A worksheet's XML in pieces of at most ``SHEET_CHUNK`` rows."""
-    header = "".join(f'<c t="inlineStr"><is><t>{_xml(str(c))}</t></is></c>'
+    header = "".join(f'<c t="inlineStr"><is><t>'
+                     f'{_xml(str(neutralize(re.sub(_ILLEGAL, "", str(c)))))}</t></is></c>'
                      for c in frame.columns)
     yield _SHEET_HEAD + f"<sheetData><row>{header}</row>"
     for start in range(0, len(frame), SHEET_CHUNK):
