@@ -32,6 +32,7 @@ from tidtam.render.pages.lists import (
 )
 from tidtam.render.pages.overview import overview_page
 from tidtam.render.pages.summary import summary_page
+from tidtam.render.urls import PageNames, use
 from tidtam.render.writer import Staging, write_parts
 
 OVERVIEW_FILE = "tidtam-overview.html"  # the whole overview in one file (for Drive, e-mail)
@@ -66,8 +67,21 @@ class Site:
     def digests(self) -> PageDigests:
         return PageDigests(self.env, self.assets)
 
+    @functools.cached_property
+    def names(self) -> PageNames:
+        """Every entity's page name, unique across the build (see ``render/urls.py``)."""
+        data = self.data
+        a, directives = data.assignments, data.register.directives
+        return PageNames.of(
+            directives=directives["directive_code"].tolist(),
+            agencies=[*a["agency"].dropna().unique().tolist(),
+                      *(agency.name for agency in data.config.agencies)],
+            inspectors=[*a["inspector"].dropna().unique().tolist(),
+                        *directives["inspector"].dropna().unique().tolist()])
+
     def prepare(self) -> None:
         """Compile the templates and read the assets once, before worker processes fork."""
+        use(self.names)
         for name in self.env.list_templates(extensions=["html"]):
             self.env.get_template(name)
         _ = self.facts, self.digests
@@ -119,6 +133,7 @@ def _shards(family: str, wanted: float, entities: int) -> list[Part]:
 def site_map(site: Site, part: Part | None = None) -> Iterator[Output]:
     """Every file of the site (or of one part), one at a time: its path, the digest of its
     inputs, and how to write it."""
+    use(site.names)
     for p in [part] if part else parts(site):
         yield from FAMILIES[p.family](site, p)
 
