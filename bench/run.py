@@ -8,7 +8,8 @@ For each size it generates the data if needed (bench/generate.py, cached in benc
 times pandas alone reading the same CSVs (the floor), then runs the real command as a
 subprocess, ``tidtam build --source ... --config ... --as-of 2024-07-31``, measuring its
 wall time and peak memory, the size of the site on disk and of index.html gzipped. The
-build renders in two processes, so memory is the peak of the *sum* over its process tree,
+build writes the site in several processes (a pool forked from the build), so memory is
+the peak of the *sum* over its process tree,
 sampled every 0.1 s from /proc: of proportional sets (PSS: a page parent and child share
 is split between them, so the sum is the memory actually used) and of resident sets (RSS,
 which counts every shared page twice: right after fork the child's RSS equals the
