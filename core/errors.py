@@ -3,11 +3,13 @@
 They do not depend on click: the command line (``tidtam/cli.py``) prints ``Error: <message>``
 and exits with the error's code. Exit codes (documented in the README):
 
-  2  configuration mistake (a file under config/ or a --config folder)
+  2  configuration mistake (a file under config/ or a --config folder, an output folder
+     tidtam may not replace, a history database it cannot use)
   3  the source data cannot be read (missing file, tab or required column)
   4  Google refused or failed (key file, sharing, not found, retries exhausted)
-  5  publishing failed (the previous site is left as it was)
-  6  another run holds the lock
+  5  writing or publishing the site failed (the previous site is left as it was)
+  6  another run holds the lock (of the config, or of the output folder)
+  7  sync refused to publish far fewer reports than the last published run (--force)
 """
 
 from __future__ import annotations
@@ -63,3 +65,22 @@ class LockedError(TidtamError):
     """Another run of tidtam is in progress."""
 
     exit_code = 6
+
+
+class OutputRefused(ConfigError):
+    """An output folder tidtam may not replace: it holds files tidtam did not make, is a
+    file, or lies in the source or config folder. Nothing was touched."""
+
+
+class HistoryDamaged(ConfigError):
+    """The history database cannot be read or written (damaged, not SQLite, too new)."""
+
+
+class WriteError(PublishError):
+    """The site could not be written (no permission, disk full); the old site is kept."""
+
+
+class ShrinkRefused(TidtamError):
+    """A sync would publish far fewer accepted reports than the last published run."""
+
+    exit_code = 7

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import fcntl
 import os
+import re
 import shutil
+import socket
 import sys
 import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
+
+from tidtam.core.errors import LockedError, OutputRefused
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -31,39 +40,96 @@ def write_bytes(path: Path, data: bytes) -> None:
 
 
 def staging_dir(target: Path) -> Path:
-    """A fresh folder beside ``target`` (same filesystem, so the swap is a rename), named
-    after this process so a later run can tell a leftover from a folder still in use."""
+    """A fresh folder beside ``target`` (same filesystem, so the swap is a rename), 0700
+    until it is swapped in, named after this process and a random part: unique per run."""
     target.parent.mkdir(parents=True, exist_ok=True)
     return Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.new-{os.getpid()}-"))
+
+
+def lock_path(target: Path) -> Path:
+    """The lock file of an output folder: ``.NAME.lock`` beside it."""
+    return target.parent / f".{target.name}.lock"
+
+
+def check_replaceable(target: Path, marker: str) -> None:
+    """Refuse (one line, nothing touched) to replace anything but a missing or empty
+    folder or a folder holding ``marker`` (a site tidtam built)."""
+    if target.is_symlink():
+        raise OutputRefused(target, "is a symbolic link; give the real folder instead")
+    if not target.exists():
+        return
+    if not target.is_dir():
+        raise OutputRefused(target, "is a file, not a folder; choose a folder for the site")
+    if (target / marker).is_file() or not any(target.iterdir()):
+        return
+    raise OutputRefused(target, f"holds files tidtam did not make (no {marker}); tidtam "
+                        "replaces only an empty folder or a site it built: choose another")
 
 
 def recover(target: Path) -> None:
     """Finish what a killed run left beside ``target``: put back a folder it had moved
     aside (``.NAME.previous-PID``), and remove its staging folders (``.NAME.new-PID-*``).
-    Folders of processes that still run are left alone."""
+    Call it only while holding the output's lock: then no live run owns any of them
+    (a pid may be reused, in a container every run may have the same one)."""
     parent, name = target.parent, target.name
     if not parent.is_dir():
         return
-    aside = [p for p in sorted(parent.glob(f".{name}.previous-*")) if not _running(p)]
+    ours = re.compile(rf"^\.{re.escape(name)}\.(new|previous)-[0-9]+(-[A-Za-z0-9_]+)?$")
+    found = sorted(p for p in parent.iterdir() if ours.match(p.name) and p.is_dir()
+                   and not p.is_symlink())
+    aside = [p for p in found if ".previous-" in p.name]
     if aside and not target.exists() and not target.is_symlink():
         os.rename(aside.pop(), target)
-    for leftover in [*aside, *parent.glob(f".{name}.new-*")]:
-        if not _running(leftover):
-            shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in [p for p in found if p.exists()]:
+        shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _running(folder: Path) -> bool:
-    """Whether the process named in a staging or moved-aside folder's name still runs."""
-    digits = folder.name.rsplit(".", 1)[-1].split("-")[1:2]
-    if not digits or not digits[0].isdigit():
-        return False
+@contextmanager
+def held(path: Path, wait_seconds: float = 0.0) -> Iterator[Path]:
+    """Hold an ``flock`` on ``path`` (created 0600) for the block; LockedError if another
+    process holds it. The kernel drops it when its process ends, however it ends."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        os.kill(int(digits[0]), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process
-        return True
-    return True
+        _tighten(fd)
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise LockedError(
+                        f"another tidtam run holds {path}{_holder(path)}; let it finish, "
+                        "or stop that process if it hangs, then run again") from None
+                time.sleep(min(0.5, max(deadline - time.monotonic(), 0.01)))
+        started = datetime.now().astimezone().isoformat(timespec="seconds")
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()} since {started}\n".encode(), 0)
+        try:
+            yield path
+        finally:
+            os.ftruncate(fd, 0)  # the file stays: deleting it would race with a waiting run
+    finally:
+        os.close(fd)  # closing releases the flock
+
+
+def _tighten(fd: int) -> None:
+    """A lock file made by an older tidtam was 0644: make it 0600 when it is ours."""
+    try:
+        if os.fstat(fd).st_uid == os.geteuid():
+            os.fchmod(fd, 0o600)
+    except OSError:
+        pass
+
+
+def _holder(path: Path) -> str:
+    """Who holds the lock, as its holder wrote it (pid, host, start time)."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace").strip()
+    except OSError:
+        return ""
+    text = "".join(ch for ch in text if ch.isprintable())[:200]
+    return f" ({text})" if text else ""
 
 
 def exchange(a: Path, b: Path) -> bool:

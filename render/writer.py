@@ -16,16 +16,17 @@ import os
 import shutil
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from multiprocessing import get_context, parent_process
 from multiprocessing.connection import wait
 from pathlib import Path
 from typing import TypeVar
 
-from tidtam.core.errors import TidtamError
+from tidtam.core.errors import TidtamError, WriteError
 from tidtam.core.model import Output
 from tidtam.render import atomic
 from tidtam.render.digest import bytes_hash, file_hash
@@ -67,18 +68,31 @@ class Placed:
 class Staging:
     """A fresh folder beside ``target`` that replaces it in one swap, or is removed.
 
-    Use it as a context manager: leaving the block without :meth:`swap_in` (a failure, an
-    interrupt) removes the folder and leaves ``target`` as it was.
+    Only a missing or empty folder, or a site tidtam built (its manifest), is replaced:
+    anything else is refused before anything is touched. The output's lock
+    (``.NAME.lock`` beside it) is held from the start to the end, so no other run writes
+    the same output meanwhile, and leftovers of a killed run are removed first. The
+    folder stays 0700 (a web server does not serve a half-written site) until it is
+    swapped in. Use it as a context manager: leaving the block without :meth:`swap_in`
+    (a failure, an interrupt) removes the folder and leaves ``target`` as it was.
     """
 
     def __init__(self, target: Path):
         self.target = Path(target)
-        atomic.recover(self.target)
-        self.folder = atomic.staging_dir(self.target)
-        self.folder.chmod(0o755)  # mkdtemp makes 0700; a web root must be readable
+        atomic.check_replaceable(self.target, MANIFEST)
+        self._held = ExitStack()
+        try:
+            self.target.parent.mkdir(parents=True, exist_ok=True)
+            self._held.enter_context(atomic.held(atomic.lock_path(self.target)))
+            atomic.recover(self.target)
+            self.folder = atomic.staging_dir(self.target)
+        except BaseException:
+            self._held.close()
+            raise
         self.swapped = False
 
     def swap_in(self) -> None:
+        self.folder.chmod(0o755)  # a web root must be readable, once it is whole
         atomic.swap_dir(self.folder, self.target)
         self.swapped = True
 
@@ -86,8 +100,24 @@ class Staging:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if not self.swapped:
-            shutil.rmtree(self.folder, ignore_errors=True)
+        try:
+            if not self.swapped:
+                shutil.rmtree(self.folder, ignore_errors=True)
+        finally:
+            self._held.close()
+
+
+@contextmanager
+def writing(target: Path) -> Iterator[None]:
+    """Turn a failed file operation (no permission, disk full) into one line naming the
+    file and the fix; the previous site at ``target`` is left as it was."""
+    try:
+        yield
+    except OSError as exc:
+        where = exc.filename or target
+        raise WriteError(f"cannot write {where} ({exc.strerror or exc}); the site at {target} "
+                         "is unchanged: free some space or fix write permission, then run "
+                         "again") from None
 
 
 class Placer:

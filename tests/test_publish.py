@@ -12,11 +12,11 @@ import pytest
 from fixtures.google.fake_google import SA_EMAIL, FakeDriveHttp, error_body, write_key_file
 
 from tidtam import publish
-from tidtam.core.errors import PublishError
+from tidtam.core.errors import LockedError, PublishError
 from tidtam.publish import publish_drive, publish_folder
 from tidtam.render import atomic
 from tidtam.render.atomic import exchange
-from tidtam.render.writer import MANIFEST
+from tidtam.render.writer import MANIFEST, Staging
 from tidtam.sync.retry import RetryPolicy
 from tidtam.sync.sheets import load_service_account
 
@@ -72,7 +72,7 @@ def test_publish_replaces_the_whole_site(tmp_path, published):
     publish_folder(new, published)
 
     assert tree(published) == tree(new)  # old.csv is gone with the old site
-    assert os.listdir(published.parent) == ["tidtam"]  # no leftovers
+    assert sorted(os.listdir(published.parent)) == [".tidtam.lock", "tidtam"]  # no leftovers
 
 
 def test_interrupted_copy_leaves_the_old_site_whole(tmp_path, published, monkeypatch):
@@ -94,7 +94,7 @@ def test_interrupted_copy_leaves_the_old_site_whole(tmp_path, published, monkeyp
 
     assert copied  # it was interrupted mid-copy, not before
     assert tree(published) == before
-    assert os.listdir(published.parent) == ["tidtam"]
+    assert sorted(os.listdir(published.parent)) == [".tidtam.lock", "tidtam"]
 
 
 def test_a_failed_swap_puts_the_old_site_back(tmp_path, published, monkeypatch):
@@ -113,7 +113,7 @@ def test_a_failed_swap_puts_the_old_site_back(tmp_path, published, monkeypatch):
         publish_folder(make_site(tmp_path / "v2", "v2"), published)
 
     assert tree(published) == before
-    assert os.listdir(published.parent) == ["tidtam"]
+    assert sorted(os.listdir(published.parent)) == [".tidtam.lock", "tidtam"]
 
 
 def test_a_publish_killed_between_renames_is_repaired_next_time(tmp_path, published):
@@ -126,17 +126,16 @@ def test_a_publish_killed_between_renames_is_repaired_next_time(tmp_path, publis
     publish.publish_folder(make_site(tmp_path / "v3", "v3"), published)
 
     assert tree(published)["data/kpis.json"] == '{"version": "v3"}'
-    assert os.listdir(published.parent) == ["tidtam"]
+    assert sorted(os.listdir(published.parent)) == [".tidtam.lock", "tidtam"]
     assert before["data/kpis.json"] == '{"version": "v1"}'
 
 
 def test_a_staging_folder_still_in_use_is_left_alone(tmp_path, published):
-    in_use = published.parent / f".tidtam.new-{os.getpid()}-abcd"  # this process runs
-    in_use.mkdir()
-
-    publish_folder(make_site(tmp_path / "v2", "v2"), published)
-
-    assert in_use.is_dir()
+    """A run writing the target holds its lock: a second one is refused, touching nothing."""
+    with Staging(published) as running:
+        with pytest.raises(LockedError):
+            publish_folder(make_site(tmp_path / "v2", "v2"), published)
+        assert running.folder.is_dir()
 
 
 def test_a_built_site_is_published_with_its_manifest_and_unchanged_files_kept(

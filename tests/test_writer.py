@@ -139,7 +139,7 @@ def test_a_failed_write_leaves_the_old_site_whole(tmp_path):
         write_parts(fails, [1, 2], staging.folder, target, count=2)
         staging.swap_in()
     assert sorted(p.relative_to(target) for p in target.rglob("*")) == before
-    assert [p.name for p in tmp_path.iterdir()] == ["site"]  # no staging folder left
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.lock", "site"]  # no staging left
 
 
 def test_workers_end_with_a_killed_build(tmp_path):

@@ -16,12 +16,12 @@ import pandas as pd
 
 from tidtam import history
 from tidtam.core.config import Config
-from tidtam.core.errors import TidtamError
+from tidtam.core.errors import OutputRefused, TidtamError
 from tidtam.core.model import Dataset, KPIs, RawSheet, TrendPoint
 from tidtam.history import History
 from tidtam.render.formats import thai_datetime
 from tidtam.render.site import Site, write_site
-from tidtam.render.writer import Staging
+from tidtam.render.writer import Staging, writing
 from tidtam.sync.files import read_source
 from tidtam.sync.settings import load_sync_settings
 from tidtam.transform.dataset import compute_kpis, normalize
@@ -70,10 +70,25 @@ def build(sheets: Sheets | Callable[[], Sheets], config: Config, out_dir: Path,
     ``trend`` is the status counts of earlier runs (default: those recorded in the history
     database of the config's sync.yaml, when there is one).
     """
-    with Staging(Path(out_dir)) as staging:
+    out_dir = Path(out_dir)
+    refuse_overlap(out_dir, config=config.dir)
+    with writing(out_dir), Staging(out_dir) as staging:
         result = build_staged(sheets, config, staging, as_of, log, previous, trend)
         staging.swap_in()
     return result
+
+
+def refuse_overlap(out_dir: Path, **folders: Path | None) -> None:
+    """Refuse an output folder that is, lies in, or holds one of ``folders`` (the source,
+    the config...): replacing it would delete them."""
+    out = Path(out_dir).resolve()
+    for what, folder in folders.items():
+        if folder is None:
+            continue
+        inside = Path(folder).resolve()
+        if out == inside or out.is_relative_to(inside) or inside.is_relative_to(out):
+            raise OutputRefused(out_dir, f"overlaps the {what} folder {folder}, which "
+                                "replacing it would delete; write the site elsewhere")
 
 
 def build_staged(sheets: Sheets | Callable[[], Sheets], config: Config, staging: Staging,
@@ -115,6 +130,7 @@ def build_from_source(source: Path, config: Config, out_dir: Path, as_of: date |
                       log: Log | None = None) -> BuildResult:
     """Read a CSV folder, an .xlsx workbook or a snapshot, then :func:`build`."""
     log = log or (lambda _msg: None)
+    refuse_overlap(Path(out_dir), source=source)
 
     def read() -> Sheets:
         started = time.perf_counter()
