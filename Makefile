@@ -36,7 +36,7 @@ sample: $(STAMP)
 	$(BIN)/python sample/generate.py
 
 clean:
-	find site -mindepth 1 ! -name README.md -exec rm -rf {} +
+	rm -rf site
 	rm -rf .pytest_cache .ruff_cache build *.egg-info
 
 # The whole job, for people and schedulers (deploy/): pull the Google Sheets, build, record in
