@@ -115,7 +115,8 @@ def _quarantine(*rejections):
 
     rows = [["5/1/2567 9:00:00", "ทดสอบ", "นางสมศรี ใจดี"]] * len(rejections)
     sheet = RawSheet("responses", "responses.csv", ["ประทับเวลา", "หน่วยงาน", "ชื่อผู้รายงาน"], rows)
-    return rejected_frame(sheet, list(rejections))
+    fields = {"timestamp": [0], "agency": [1], "reporter": [2]}  # as the column mapper read it
+    return rejected_frame(sheet, list(rejections), fields)
 
 
 def test_a_quoted_personal_value_is_hidden_unless_published():

@@ -6,6 +6,7 @@ import pandas as pd
 
 from tidtam.core.config import Publish
 from tidtam.core.model import QUOTE_COLUMNS, fill_slot
+from tidtam.transform.quarantine import CELL_FIELDS, cell_fields
 
 PERSONAL_FIELDS = ("reporter", "phone", "email")
 # What a hidden quoted value reads as, per field.
@@ -19,22 +20,26 @@ def redact(reports: pd.DataFrame, publish: Publish) -> pd.DataFrame:
     return reports.drop(columns=hidden)
 
 
-def redact_cells(rejected: pd.DataFrame, titles_by_field: dict[str, list[str]],
-                 publish: Publish) -> pd.DataFrame:
-    """Quarantined rows without the original cells of unpublished personal fields."""
-    hidden = {t for f in PERSONAL_FIELDS if not getattr(publish, f)
-              for t in titles_by_field.get(f, [])}
-    keep = [c for c in rejected.columns
-            if c not in hidden and c.rsplit(" (", 1)[0] not in hidden]
-    return rejected[keep]
+def redact_cells(rejected: pd.DataFrame, publish: Publish) -> pd.DataFrame:
+    """Quarantined rows without the original cells of unpublished personal fields: the
+    columns the quarantine records as feeding them (the column mapper's decision, whatever
+    the titles look like)."""
+    columns = cell_fields(rejected)
+    hidden = {c for f in PERSONAL_FIELDS if not getattr(publish, f) for c in columns.get(f, ())}
+    return rejected[[c for c in rejected.columns if c not in hidden and c != CELL_FIELDS]]
 
 
-def public_rejected(rejected: pd.DataFrame, titles_by_field: dict[str, list[str]],
-                    publish: Publish) -> pd.DataFrame:
+def public_rejected(rejected: pd.DataFrame, titles_by_field: object = None,
+                    publish: Publish | None = None) -> pd.DataFrame:
     """The quarantine as it may be published: unpublished personal cells dropped, and each
     detail's quoted value filled in, or hidden when it is an unpublished personal field
-    (decided from the rejection's quoted field, never from the message text)."""
-    frame = redact_cells(rejected, titles_by_field, publish)
+    (decided from the rejection's quoted field, never from the message text).
+
+    ``titles_by_field`` is not used (the quarantine records which field each column
+    feeds); it stays for callers that still pass it. ``publish`` defaults to hiding all.
+    """
+    publish = publish or Publish()
+    frame = redact_cells(rejected, publish)
     if not set(QUOTE_COLUMNS) <= set(frame.columns):
         return frame
     hide = {f for f in PERSONAL_FIELDS if not getattr(publish, f)}

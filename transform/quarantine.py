@@ -40,7 +40,12 @@ REASONS: dict[str, str] = {
     "no_answers": "ไม่ได้ตอบคำถามประเมินข้อใดเลย",
 }
 
-_COLUMNS = REJECTED_COLUMNS + QUOTE_COLUMNS
+# Kept beside the quarantine until published (privacy.public_rejected reads and drops
+# it): which field each original cell column of the row's sheet feeds, as the column
+# mapper decided, so personal cells are found without comparing titles again.
+CELL_FIELDS = "cell_fields"
+_COLUMNS = REJECTED_COLUMNS + QUOTE_COLUMNS + [CELL_FIELDS]
+_PAIR, _ITEM = "\x1e", "\x1f"  # control characters: a shown column title holds neither
 
 
 def unique_headers(header: list[str]) -> list[str]:
@@ -65,10 +70,16 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def rejected_frame(sheet: RawSheet, rejections: Sequence[Rejection]) -> pd.DataFrame:
+def rejected_frame(sheet: RawSheet, rejections: Sequence[Rejection],
+                   fields: dict[str, list[int]] | None = None) -> pd.DataFrame:
     """The quarantine of ``sheet``: for each rejected row why (:data:`REJECTED_COLUMNS`),
     the field and value its detail quotes (:data:`QUOTE_COLUMNS`, published by
-    ``privacy.public_rejected``), then the row's original cells."""
+    ``privacy.public_rejected``), which field each cell column feeds (:data:`CELL_FIELDS`,
+    from ``fields``: the column mapper's columns of each field), then the row's original
+    cells."""
+    titles = unique_headers(sheet.header)
+    mapped = _ITEM.join(f"{name}{_PAIR}{titles[c]}" for name, cols in (fields or {}).items()
+                        for c in cols)
     frame = pd.DataFrame({
         "source": sheet.role,
         "row": [RawSheet.sheet_row(r.index) for r in rejections],
@@ -78,10 +89,23 @@ def rejected_frame(sheet: RawSheet, rejections: Sequence[Rejection]) -> pd.DataF
         "suggestion": [r.suggestion for r in rejections],
         "quoted_field": [r.field for r in rejections],
         "quoted_value": [r.value for r in rejections],
+        CELL_FIELDS: mapped,
     }, columns=_COLUMNS)
     if not rejections:
         return frame
     cells = pd.DataFrame([[raw_text(v) for v in sheet.rows[r.index]] for r in rejections],
-                         columns=unique_headers(sheet.header))
+                         columns=titles)
     cells = cells[[c for c in cells.columns if c not in _COLUMNS]]
     return pd.concat([frame, cells.reset_index(drop=True)], axis=1)
+
+
+def cell_fields(rejected: pd.DataFrame) -> dict[str, set[str]]:
+    """Field -> the columns of ``rejected`` that hold its original cells (in any sheet)."""
+    out: dict[str, set[str]] = {}
+    if CELL_FIELDS not in rejected.columns:
+        return out
+    for mapped in rejected[CELL_FIELDS].unique():
+        for item in str(mapped).split(_ITEM) if mapped else []:
+            name, column = item.split(_PAIR, 1)
+            out.setdefault(name, set()).add(column)
+    return out

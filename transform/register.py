@@ -18,7 +18,7 @@ import pandas as pd
 
 from tidtam.core.config import Category, DirectiveForm
 from tidtam.core.errors import ConfigError
-from tidtam.core.model import Cell, RawSheet, Register
+from tidtam.core.model import Cell, RawSheet, Register, printable
 from tidtam.transform.agencies import AgencyDirectory
 from tidtam.transform.columns import field_cells, map_columns, per_value
 from tidtam.transform.dates import parse_date
@@ -214,7 +214,7 @@ def read_register(
     return Register(
         directives=pd.DataFrame(directives, columns=DIRECTIVE_COLUMNS),
         assignments=pd.DataFrame(assignments, columns=["directive_code", "agency"]),
-        rejected=rejected_frame(sheet, verdict.rejections),
+        rejected=rejected_frame(sheet, verdict.rejections, c.fields),
         rows=len(sheet.rows),
         blank=verdict.blank,
         unclaimed=c.unclaimed,
@@ -270,9 +270,11 @@ def _missing_code(sheet: RawSheet, i: int, col: int, written: str, index: Catego
     register disagree, so the build stops rather than quarantining whole directives."""
     known = ", ".join(index.by_code)
     return ConfigError(
-        f"{sheet.title} row {RawSheet.sheet_row(i)}, column {sheet.header[col]}",
-        f"code \"{arabic_digits(clean_text(written))}\" is not in config/taxonomy.yaml {section} "
-        f"(known: {known}); add it to taxonomy.yaml or correct the register")
+        f"{printable(sheet.title)} row {RawSheet.sheet_row(i)}, column "
+        f"{printable(sheet.header[col])}",
+        f"code \"{printable(arabic_digits(clean_text(written)))}\" is not in "
+        f"config/taxonomy.yaml {section} (known: {known}); add it to taxonomy.yaml or correct "
+        "the register")
 
 
 def _int_or_none(text: str) -> int | None:

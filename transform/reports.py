@@ -24,7 +24,7 @@ from tidtam.transform.quarantine import rejected_frame
 from tidtam.transform.register import DirectiveIndex, code_in_cell
 from tidtam.transform.rules import SLOT, Rule, SheetColumns, apply, reading_rules
 from tidtam.transform.taxonomy import CategoryIndex, StatusIndex
-from tidtam.transform.text import cell_text, clean_text, match_key, split_list
+from tidtam.transform.text import cell_text, clean_text, has_word, split_list
 
 REPORT_COLUMNS = [
     "report_id", "source_row", "submitted_at", "directive_code", "agency", "status",
@@ -45,12 +45,13 @@ class ReportColumns(SheetColumns):
     """The response sheet resolved column by column, and what its rows are checked against."""
 
     raw: dict[str, list[Cell]]
+    fields: dict[str, list[int]]        # the columns each field was read from
     text: dict[str, list[str]]          # normalized text of the CHECKED fields
     stamps: list[datetime | None]
     agency: list[str | None]            # canonical names
     code: list[str | None]              # directive codes
     status: list[str | None]            # status keys
-    markers: list[str]                  # test markers, as match keys
+    markers: list[str]                  # test markers, normalized and case-folded
     latest: datetime                    # the latest time a report may carry
     directives: DirectiveIndex
     agencies: AgencyDirectory
@@ -61,14 +62,14 @@ class ReportColumns(SheetColumns):
         return cell_text(self.raw[name][i])
 
     def has_marker(self, name: str) -> list[bool]:
-        """True for rows whose ``name`` field contains a test marker."""
+        """True for rows whose ``name`` field holds a test marker as a whole word
+        (:func:`~tidtam.transform.text.has_word`); the directive field only where it names
+        no directive of the register (its text may well say ทดสอบ)."""
         markers = self.markers
-
-        def is_test(value: str) -> bool:
-            key = match_key(value)
-            return bool(key) and any(m and m in key for m in markers)
-
-        return per_value(self.text[name], is_test)
+        marked = per_value(self.text[name], lambda v: bool(v) and has_word(v, markers))
+        if name == "directive":
+            return [m and code is None for m, code in zip(marked, self.code, strict=True)]
+        return marked
 
     def register_row(self, i: int) -> int:
         """The register row that quarantined row ``i``'s directive."""
@@ -143,7 +144,7 @@ def read_reports(
                              max_cell_chars)
     verdict = apply(REPORT_RULES, columns)
     return Reports(
-        rejected=rejected_frame(sheet, verdict.rejections),
+        rejected=rejected_frame(sheet, verdict.rejections, columns.fields),
         rows=len(sheet.rows),
         blank=verdict.blank,
         unclaimed=columns.unclaimed,
@@ -160,12 +161,12 @@ def report_columns(
     raw = {name: field_cells(sheet, columns, name) for name in type(form.fields).model_fields}
     text = {name: per_value(raw[name], cell_text) for name in CHECKED}
     return ReportColumns(
-        sheet, max_cell_chars, used=columns.claimed, raw=raw, text=text,
+        sheet, max_cell_chars, used=columns.claimed, raw=raw, fields=columns.fields, text=text,
         stamps=per_value(raw["timestamp"], lambda v: parse_timestamp(v, tz)),
         agency=per_value(text["agency"], agencies.resolve),
         code=per_value(text["directive"], directives.resolve),
         status=per_value(text["status"], statuses.resolve),
-        markers=[match_key(m) for m in form.test_markers], latest=latest_allowed,
+        markers=[clean_text(m).casefold() for m in form.test_markers], latest=latest_allowed,
         directives=directives, agencies=agencies, statuses=statuses,
         unclaimed=columns.unclaimed)
 

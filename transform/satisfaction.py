@@ -27,6 +27,7 @@ Answer = tuple[str, str, float]  # question, scale label, score
 class SurveyColumns(SheetColumns):
     """The survey resolved column by column: each row's time and its rated answers."""
 
+    fields: dict[str, list[int]]     # the columns each field was read from
     stamp_cells: list[Cell]
     stamps: list[datetime | None]
     titles: list[str]                # unique column titles
@@ -81,7 +82,7 @@ def read_satisfaction(sheet: RawSheet, form: SatisfactionForm, tz: ZoneInfo,
         respondents=pd.DataFrame(respondents, columns=["respondent_row", "submitted_at", "group",
                                                        "comment"]),
         questions=questions,
-        rejected=rejected_frame(sheet, verdict.rejections),
+        rejected=rejected_frame(sheet, verdict.rejections, c.fields),
         rows=len(sheet.rows),
         blank=verdict.blank,
         unclaimed=[t for t in c.unclaimed if t not in set(questions)],
@@ -104,7 +105,8 @@ def survey_columns(sheet: RawSheet, form: SatisfactionForm, tz: ZoneInfo,
         answers.append(mine)
         off_scale.append(off)
     return SurveyColumns(
-        sheet, max_cell_chars, used=claimed | set(rated), stamp_cells=stamp_cells,
+        sheet, max_cell_chars, used=claimed | set(rated), fields=columns.fields,
+        stamp_cells=stamp_cells,
         stamps=[parse_timestamp(v, tz) for v in stamp_cells], titles=titles, rated=rated,
         answers=answers, off_scale=off_scale, labels=[p.label for p in form.scale],
         groups=field_cells(sheet, columns, "group"),

@@ -105,6 +105,35 @@ def raw_text(value: object) -> str:
     return _CONTROL.sub("", str(value))
 
 
+def has_word(text: str, words: list[str]) -> bool:
+    """Whether one of ``words`` (normalized and case-folded) is a whole word of ``text``.
+
+    A word starts at the start of the text or after a character that is not a letter or
+    a combining mark (a space, punctuation, a digit), so ``ให้ทดสอบ`` and ``contest`` do
+    not hold ``ทดสอบ`` and ``test``. It ends likewise, except a word ending in a Thai
+    letter: Thai writes words without spaces between them, so ``ทดสอบระบบ`` holds
+    ``ทดสอบ`` (the end of a Thai word cannot be seen without a dictionary).
+    """
+    key = clean_text(text).casefold()
+    for word in words:
+        start = key.find(word) if word else -1
+        while start >= 0:
+            end = start + len(word)
+            if (start == 0 or not _in_word(key[start - 1])) and (
+                    end == len(key) or not _in_word(key[end]) or _THAI <= word[-1] <= _THAI_END):
+                return True
+            start = key.find(word, start + 1)
+    return False
+
+
+_THAI, _THAI_END = "\u0e00", "\u0e7f"
+
+
+def _in_word(char: str) -> bool:
+    """A letter or a combining mark (Thai vowels and tone marks are marks)."""
+    return unicodedata.category(char)[0] in "LM"
+
+
 def match_key(text: str) -> str:
     """Key for exact matching of names: normalized, no spaces or dots, case-folded."""
     return clean_text(text).replace(" ", "").replace(".", "").casefold()
