@@ -27,7 +27,7 @@ from gspread.http_client import HTTPClient
 from gspread.utils import extract_id_from_url
 
 from tidtam.core.errors import GoogleError, SourceError
-from tidtam.core.model import Cell, RawSheet
+from tidtam.core.model import Cell, RawSheet, printable
 from tidtam.sync import retry
 from tidtam.sync.retry import RetriesExhausted, RetryPolicy
 
@@ -253,7 +253,8 @@ def _batch_get(
         ) from None
     except google.auth.exceptions.RefreshError as exc:
         raise GoogleError(
-            f"Google refused the service-account key in {account.key_file} ({exc.args[0]}): the "
+            f"Google refused the service-account key in {printable(account.key_file)} "
+            f"({printable(exc.args[0])}): the "
             "key may have been deleted or the account disabled; create a new key"
         ) from None
     except APIError as exc:
@@ -281,7 +282,7 @@ def _api_error(
     if status == 403 and ("has not been used" in message or "disabled" in message):
         return GoogleError(
             f"the Google Sheets API is not enabled for the service account's project: "
-            f"enable it in the Google Cloud console, then retry ({message})"
+            f"enable it in the Google Cloud console, then retry ({printable(message)})"
         )
     if status == 403:
         return GoogleError(
@@ -300,7 +301,8 @@ def _api_error(
         )
     if status == 400 and "Unable to parse range" in message:
         return _missing_tab(http, spreadsheet_id, wanted, message, policy)
-    return GoogleError(f"spreadsheet {spreadsheet_id}: Google answered {status}: {message}")
+    return GoogleError(f"spreadsheet {spreadsheet_id}: Google answered {status}: "
+                       f"{printable(message)}")
 
 
 def _missing_tab(
@@ -328,9 +330,9 @@ def _missing_tab(
     else:
         missing = [t for t in wanted if quote_tab(t.tab) in message] or wanted
     tab = missing[0] if missing else wanted[0]
-    has = f"; its tabs are: {', '.join(existing)}" if existing else ""
+    has = f"; its tabs are: {', '.join(printable(t) for t in existing)}" if existing else ""
     return SourceError(
-        f"spreadsheet {spreadsheet_id} has no tab {tab.tab!r} (for {tab.role}){has}: "
+        f"spreadsheet {spreadsheet_id} has no tab '{printable(tab.tab)}' (for {tab.role}){has}: "
         f"rename the tab, or set tabs.{tab.role} in config/form.yaml"
     )
 
@@ -354,19 +356,39 @@ def _value_ranges(
 
 
 _CELL_TYPES = (str, int, float, bool, type(None))
+# Half of a UTF-16 surrogate pair on its own: JSON can carry one ("\\ud800"), no text
+# file can be written with one.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _values(value_range: Mapping[str, Any], spreadsheet_id: str, tab: TabRequest) -> list:
     values = value_range.get("values", [])  # an empty tab has no "values" at all
+    name = printable(tab.tab)
     if value_range.get("majorDimension", "ROWS") != "ROWS":
-        raise _malformed(spreadsheet_id, f"tab {tab.tab!r} came in columns, not rows")
+        raise _malformed(spreadsheet_id, f"tab '{name}' came in columns, not rows")
     if not isinstance(values, list) or not all(isinstance(r, list) for r in values):
-        raise _malformed(spreadsheet_id, f"tab {tab.tab!r} values are not rows")
+        raise _malformed(spreadsheet_id, f"tab '{name}' values are not rows")
     for number, row in enumerate(values, start=1):
         for cell in row:
             if not isinstance(cell, _CELL_TYPES):
                 raise _malformed(
                     spreadsheet_id,
-                    f"tab {tab.tab!r} row {number} holds a {type(cell).__name__}",
+                    f"tab '{name}' row {number} holds a {type(cell).__name__}",
                 )
+    replace_invalid_text(values, f"tab '{name}'")
     return values
+
+
+def replace_invalid_text(values: list[list[Cell]], where: str) -> int:
+    """Replace each lone surrogate in the text cells of ``values`` with U+FFFD (in place),
+    logging how many cells held one; the count."""
+    found = 0
+    for row in values:
+        for k, cell in enumerate(row):
+            if type(cell) is str and not cell.isascii() and _SURROGATE.search(cell):
+                row[k] = _SURROGATE.sub("\ufffd", cell)
+                found += 1
+    if found:
+        log.warning("%s: %d cell(s) held invalid Unicode (a lone surrogate), shown as \ufffd",
+                    where, found)
+    return found

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -24,8 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from tidtam.core.errors import SourceError
-from tidtam.core.model import Cell, RawSheet
-from tidtam.sync.sheets import Pull, PulledTab, to_raw_sheet
+from tidtam.core.model import Cell, RawSheet, printable
+from tidtam.sync.sheets import Pull, PulledTab, replace_invalid_text, to_raw_sheet
 
 FORMAT = "tidtam-snapshot"
 VERSION = 1
@@ -85,10 +86,12 @@ def save_snapshot(pull: Pull, snapshots_dir: Path) -> Path:
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     try:
-        with open(staging / FILE_NAME, "w", encoding="utf-8") as out:
-            json.dump(document, out, ensure_ascii=False, default=_encode)
-            out.flush()
-            os.fsync(out.fileno())
+        try:
+            _write(staging / FILE_NAME, document)
+        except UnicodeEncodeError:  # a lone surrogate no reader replaced: replace it now
+            for role, tab in document["tabs"].items():
+                replace_invalid_text(tab["values"], f"snapshot of {role}")
+            _write(staging / FILE_NAME, document)
         target = _free_name(snapshots_dir, stamp)
         os.rename(staging, target)
     except BaseException:
@@ -96,6 +99,13 @@ def save_snapshot(pull: Pull, snapshots_dir: Path) -> Path:
         raise
     _fsync_dir(snapshots_dir)
     return target
+
+
+def _write(file: Path, document: dict[str, Any]) -> None:
+    with open(file, "w", encoding="utf-8") as out:
+        json.dump(document, out, ensure_ascii=False, default=_encode)
+        out.flush()
+        os.fsync(out.fileno())
 
 
 def _free_name(folder: Path, stamp: str) -> Path:
@@ -121,19 +131,23 @@ def _fsync_dir(folder: Path) -> None:
 def read_snapshot(path: Path) -> Snapshot:
     """Read a snapshot folder (or its snapshot.json) back, with its metadata."""
     file = path / FILE_NAME if path.is_dir() else path
+    name = printable(file)
     try:
-        document = json.loads(file.read_text(encoding="utf-8"), object_hook=_decode)
+        text = file.read_text(encoding="utf-8")
+        document = json.loads(text, object_hook=_decode)
     except FileNotFoundError:
-        raise SourceError(f"{path}: no {FILE_NAME} here; is it a snapshot folder?") from None
+        raise SourceError(f"{printable(path)}: no {FILE_NAME} here; is it a snapshot "
+                          "folder?") from None
     except (OSError, ValueError) as exc:
-        raise SourceError(f"{file}: not a readable snapshot ({exc})") from None
+        raise SourceError(f"{name}: not a readable snapshot ({printable(exc)})") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise SourceError(f'{file}: not a tidtam snapshot (no "format": "{FORMAT}")')
+        raise SourceError(f'{name}: not a tidtam snapshot (no "format": "{FORMAT}")')
     if document.get("version") != VERSION:
         raise SourceError(
-            f"{file}: snapshot version {document.get('version')!r}, this tidtam reads "
-            f"version {VERSION}; use the tidtam release that wrote it"
+            f"{name}: snapshot version {printable(repr(document.get('version')))}, this "
+            f"tidtam reads version {VERSION}; use the tidtam release that wrote it"
         )
+    escaped = _ESCAPED_SURROGATE.search(text) is not None
     try:
         tabs = {
             role: PulledTab(
@@ -141,19 +155,27 @@ def read_snapshot(path: Path) -> Snapshot:
                 spreadsheet_id=str(tab["spreadsheet_id"]),
                 tab=str(tab["tab"]),
                 range=str(tab["range"]),
-                values=_rows(tab["values"]),
+                values=_rows(tab["values"], f"{name} {role}" if escaped else ""),
             )
             for role, tab in document["tabs"].items()
         }
         pulled_at = datetime.fromisoformat(document["pulled_at"])
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise SourceError(f"{file}: damaged snapshot ({exc.__class__.__name__}: {exc})") from None
+        raise SourceError(f"{name}: damaged snapshot ({exc.__class__.__name__}: "
+                          f"{printable(exc)})") from None
     return Snapshot(path=file.parent, pulled_at=pulled_at, tabs=tabs)
 
 
-def _rows(values: Any) -> list[list[Cell]]:
+# JSON writes a lone surrogate only as an escape: without one the text needs no check.
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _rows(values: Any, check: str) -> list[list[Cell]]:
+    """The tab's rows; when ``check`` names it, lone surrogates replaced by U+FFFD."""
     if not isinstance(values, list) or not all(isinstance(r, list) for r in values):
         raise TypeError("values must be a list of rows")
+    if check:
+        replace_invalid_text(values, check)
     return values
 
 
