@@ -173,7 +173,8 @@ def test_a_quote_in_a_test_row_s_name_publishes_nothing(tmp_path, config, marked
     col = {t: i for i, t in enumerate(base.header)}
     data = normalize(sheets, config, AS_OF)
     row = list(base.rows[data.reports.reports["source_row"].iloc[0] - 2])
-    name = 'นายสมมติ "ทดสอบ" ใจดี' if marked == "reporter" else 'นายสมมติ "ก" ใจดี'
+    name = ('นายสมมติ "ทดสอบ" ใจดีเลิศล้ำ' if marked == "reporter"
+            else 'นายสมมติ "ก" ใจดีเลิศล้ำ')
     if marked == "agency":
         row[col["หน่วยงาน"]] = "ทดสอบ"
     row[col["ชื่อผู้รายงาน"]] = name
@@ -183,7 +184,7 @@ def test_a_quote_in_a_test_row_s_name_publishes_nothing(tmp_path, config, marked
     out = tmp_path / "site"
     result = build(sheets, config, out, AS_OF)
     assert result.kpis.quality["responses"].rejected_by_reason["test_row"] == 6
-    secrets = [name, "สมมติ", "089-000-1111", "sommut.jai"]
+    secrets = [name, "สมมติ", "ใจดีเลิศล้ำ", "089-000-1111", "sommut.jai"]
     texts = {p.name: p.read_text(encoding="utf-8-sig", errors="ignore")
              for p in out.rglob("*") if p.suffix in (".html", ".csv", ".json", ".js")}
     texts["tidtam-data.xlsx"] = workbook_text(out)
