@@ -21,7 +21,7 @@ from fixtures.google.fake_google import (
 )
 
 from tidtam import publish
-from tidtam.core.errors import GoogleError, LockedError, SourceError
+from tidtam.core.errors import GoogleError, LockedError, SourceError, WriteError
 from tidtam.history import History
 from tidtam.job import SyncOptions, run_sync
 from tidtam.lock import run_lock
@@ -154,7 +154,7 @@ def test_interrupted_publish_keeps_the_old_site_and_a_consistent_history(project
         project.sync()
 
     assert {p: p.read_bytes() for p in sorted(www.rglob("*")) if p.is_file()} == before
-    assert sorted(p.name for p in www.parent.iterdir()) == ["tidtam"]
+    assert sorted(p.name for p in www.parent.iterdir()) == [".tidtam.lock", "tidtam"]
     db = project.db()
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     run = dict(db.execute("SELECT * FROM runs ORDER BY run_id DESC").fetchone())
@@ -183,12 +183,13 @@ def test_a_failed_record_leaves_every_site_as_it_was(project, monkeypatch):
         raise sqlite3.OperationalError("disk I/O error")
 
     monkeypatch.setattr(History, "record_build", disk_fails)
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(WriteError):  # one line, exit 5
         project.sync()
 
     assert [{p: p.read_bytes() for p in sorted(s.rglob("*")) if p.is_file()}
             for s in sites] == before
-    assert sorted(p.name for p in project.root.iterdir() if p.name.startswith(".")) == []
+    assert sorted(p.name for p in project.root.iterdir() if p.name.startswith(".")) == [
+        ".site.lock"]
     run = dict(project.db().execute("SELECT * FROM runs ORDER BY run_id DESC").fetchone())
     assert (run["outcome"], run["failed_stage"]) == ("failed", "record")
 

@@ -48,7 +48,7 @@ class _Failure(click.ClickException):
     """A domain error as click prints it: ``Error: <one line>``, with the error's exit code."""
 
     def __init__(self, error: TidtamError):
-        super().__init__(error.message)
+        super().__init__(printable(error.message))
         self.exit_code = error.exit_code
 
 
@@ -116,6 +116,13 @@ def check_config(config_dir: Path | None) -> None:
                f"{len(config.taxonomy.directive_types)} directive types)")
 
 
+def printable(text: object) -> str:
+    """Only printable text: control characters, escape sequences and bidi overrides from
+    a sheet or a stored error never reach the terminal (each becomes a space).
+    (tidtam.core has no printable-text helper yet; this one is the command line's own.)"""
+    return "".join(ch if ch.isprintable() else " " for ch in str(text))
+
+
 def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}%"
 
@@ -127,7 +134,7 @@ def main() -> None:
 
 
 # --- sync and history (issue 3: Google Sheets sync, history database, publishing) -------
-# Thin wrappers over tidtam.job; exit codes are those of tidtam/errors.py.
+# Thin wrappers over tidtam.job; exit codes are those of tidtam/core/errors.py.
 
 
 @cli.command()
@@ -138,14 +145,19 @@ def main() -> None:
                    "GOOGLE_APPLICATION_CREDENTIALS.")
 @click.option("--no-publish", is_flag=True,
               help="Update only --out; skip the folder and Drive targets of config/sync.yaml.")
+@click.option("--force", is_flag=True,
+              help="Publish even when the run accepted fewer than half the reports of the "
+                   "last published run (otherwise exit 7, the old site kept).")
 @config_option
 @build_options
-def sync(spreadsheet: str | None, key_file: Path | None, no_publish: bool,
+def sync(spreadsheet: str | None, key_file: Path | None, no_publish: bool, force: bool,
          config_dir: Path | None, out_dir: Path, as_of: date | None) -> None:
     """Pull the sheets from Google, build, record in history, publish: the whole job.
 
-    One line per stage goes to stderr. Exit codes: 2 config, 3 source data, 4 Google,
-    5 publishing, 6 another run holds the lock.
+    One line per stage goes to stderr. Exit codes: 2 config (or an output folder tidtam
+    may not replace, or a damaged history), 3 source data, 4 Google, 5 writing or
+    publishing, 6 another run holds the lock, 7 far fewer reports than the last published
+    run (use --force to publish anyway).
 
     Example:
 
@@ -156,7 +168,8 @@ def sync(spreadsheet: str | None, key_file: Path | None, no_publish: bool,
     from tidtam.job import SyncOptions, run_sync
 
     options = SyncOptions(config_dir=config_dir, out_dir=out_dir, as_of=as_of,
-                          spreadsheet=spreadsheet, key_file=key_file, publish=not no_publish)
+                          spreadsheet=spreadsheet, key_file=key_file, publish=not no_publish,
+                          force=force)
     result = run_sync(options, log)
     k = result.kpis
     click.echo(f"synced (run {result.run_id}): reporting rate {_pct(k.reporting_rate_pct)}, "
@@ -206,7 +219,8 @@ def history_runs(limit: int, config_dir: Path | None) -> None:
     with db:
         for run in db.runs(limit):
             why = f" at {run['failed_stage']}: {run['error']}" if run["failed_stage"] else ""
-            click.echo(f"{run['run_id']}\t{run['started_at']}\t{run['outcome']}{why}\t"
+            click.echo(f"{run['run_id']}\t{printable(run['started_at'])}\t"
+                       f"{printable(run['outcome'] + why)}\t"
                        f"reports {run['reports_accepted'] or 0} "
                        f"(+{run['new_reports'] or 0})\t{run['duration_s'] or 0:.1f}s")
 

@@ -15,6 +15,7 @@ and nothing else.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -143,12 +144,26 @@ def _records(frame: pd.DataFrame, fields: Iterable[str]) -> list[tuple]:
     return [tuple(_cell(v) for v in row) for row in rows]
 
 
+def _private_file(path: Path) -> None:
+    """The database holds names and phones: its folder, if new, is 0700 and the file 0600
+    (SQLite gives its -journal, -wal and -shm files the database file's mode)."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        try:  # made by an older tidtam with 0644: tighten it when it is ours
+            if path.stat().st_uid == os.geteuid():
+                path.chmod(0o600)
+        except OSError:
+            pass
+
+
 class History:
     """An open history database; use as a context manager or call close()."""
 
     def __init__(self, path: Path):
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        _private_file(path)
         try:
             self.conn = sqlite3.connect(path, timeout=30, isolation_level=None)
             self.conn.row_factory = sqlite3.Row
@@ -342,6 +357,12 @@ class History:
         if not rows:
             return None
         return ReportAnswer(agency, directive_code, rows[0], rows[-1], len(rows))
+
+    def last_published_reports(self) -> int | None:
+        """Accepted reports of the latest run that finished ``ok`` (None: no such run)."""
+        row = self.conn.execute("SELECT reports_accepted FROM runs WHERE outcome = 'ok' "
+                                "ORDER BY run_id DESC LIMIT 1").fetchone()
+        return None if row is None or row[0] is None else int(row[0])
 
     def agencies_like(self, text: str) -> list[str]:
         """Agency names in the history that contain ``text`` (to suggest the right one)."""

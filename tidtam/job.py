@@ -9,6 +9,8 @@ site when publishing fails.
 
 from __future__ import annotations
 
+import os
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,13 +20,20 @@ from pathlib import Path
 import httplib2
 
 from tidtam.core.config import Config, load_config
-from tidtam.core.errors import ConfigError, TidtamError
+from tidtam.core.errors import (
+    ConfigError,
+    HistoryDamaged,
+    ShrinkRefused,
+    TidtamError,
+    WriteError,
+)
 from tidtam.core.model import REQUIRED_ROLES, KPIs
 from tidtam.history import History, RecordStats, ReportAnswer
 from tidtam.lock import run_lock
-from tidtam.pipeline import BuildResult, build_staged, trend_points
+from tidtam.pipeline import BuildResult, build_staged, refuse_overlap, trend_points
 from tidtam.publish import describe, publish_drive, publish_folder
-from tidtam.render.writer import Staging
+from tidtam.render.atomic import check_replaceable
+from tidtam.render.writer import MANIFEST, Staging, writing
 from tidtam.sync.retry import RetryPolicy
 from tidtam.sync.settings import FILE_NAME, SyncSettings, load_sync_settings
 from tidtam.sync.sheets import (
@@ -52,6 +61,10 @@ class SyncOptions:
     spreadsheet: str | None = None
     key_file: Path | None = None
     publish: bool = True
+    force: bool = False  # publish even far fewer reports than the last published run
+
+# A sync publishes no site with fewer accepted reports than this share of the last one's.
+SHRINK_LIMIT = 0.5
 
 
 @dataclass
@@ -107,14 +120,38 @@ def run_sync(options: SyncOptions, log: Log,
     tabs = tab_requests(settings, config, options.spreadsheet)
     out_dir = options.out_dir or Path("site")
     source = "sheets:" + ",".join(f"{t.spreadsheet_id}!{t.tab}" for t in tabs)
-    with run_lock(settings.resolve(settings.lock.path)):
-        with History(settings.resolve(settings.history.path)) as history:
+    check_outputs(out_dir, config, settings)
+    history_path = settings.resolve(settings.history.path)
+    with run_lock(settings.resolve(settings.lock.path)), History(history_path) as history:
+        try:
             interrupted = history.mark_interrupted()
             if interrupted:
                 log(f"history: {interrupted} earlier run(s) had stopped midway; marked interrupted")
             run_id = history.start_run(source, options.as_of)
             job = _Job(options, settings, config, history, run_id, out_dir, log)
-            return job.run(tabs, drive_transport)
+            with writing(out_dir):
+                return job.run(tabs, drive_transport)
+        except sqlite3.OperationalError as exc:  # disk full, I/O error, no permission
+            raise WriteError(f"cannot write the history database {history_path} ({exc}); "
+                             "the site is unchanged: free some space or fix write "
+                             "permission, then run again") from None
+        except sqlite3.DatabaseError as exc:
+            raise HistoryDamaged(history_path, f"the history database is damaged ({exc}); "
+                                 "the site is unchanged: move the file away (a new one is "
+                                 "started) or restore it from a backup") from None
+
+
+def check_outputs(out_dir: Path, config: Config, settings: SyncSettings) -> None:
+    """Before anything runs: the site and the publish folder must be folders tidtam may
+    replace, and apart from the config, the snapshots and the history."""
+    keep = {"config": config.dir, "snapshots": settings.resolve(settings.snapshots.dir),
+            "history": settings.resolve(settings.history.path).parent}
+    refuse_overlap(out_dir, **keep)
+    check_replaceable(out_dir, MANIFEST)
+    if settings.publish.folder:
+        folder = settings.resolve(settings.publish.folder)
+        refuse_overlap(folder, site=out_dir, **keep)
+        check_replaceable(folder, MANIFEST)
 
 
 @dataclass
@@ -157,6 +194,7 @@ class _Job:
         requests = pulled.requests
         del pulled  # the snapshot has it; the build's memory matters more
         built = self._build(snapshot, staging)
+        self._guard(built)
         stats = self._record(built, snapshot)
         self.stage = "publish"
         published = self._publish(staging, account, policy, drive_transport)
@@ -181,7 +219,9 @@ class _Job:
     def _snapshot(self, pulled: Pull) -> Path:
         self.stage, t = "snapshot", time.perf_counter()
         snapshots_dir = self.settings.resolve(self.settings.snapshots.dir)
+        snapshots_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # names and phones
         snapshot = save_snapshot(pulled, snapshots_dir)
+        private(snapshot)
         pruned = prune_snapshots(snapshots_dir, self.settings.snapshots.keep)
         self.log(f"snapshot: {snapshot} (removed {len(pruned)} old) ({_secs(t)})")
         return snapshot
@@ -195,6 +235,20 @@ class _Job:
                              self.options.as_of, log=self.log, trend=trend)
         self.log(f"build: {len(built.files)} files ({_secs(t)})")
         return built
+
+    def _guard(self, built: BuildResult) -> None:
+        """Refuse to publish far fewer accepted reports than the last published run (a
+        cleared responses tab): the old site stays, unless --force."""
+        self.stage = "guard"
+        before = self.history.last_published_reports()
+        now = built.kpis.reports_accepted
+        if before and now < before * SHRINK_LIMIT and not self.options.force:
+            raise ShrinkRefused(
+                f"this run accepted {now} reports, fewer than half of the {before} the last "
+                f"published run had (was the responses tab cleared?); the published site is "
+                "unchanged: check the sheet, or run `tidtam sync --force` to publish anyway")
+        if before and now < before * SHRINK_LIMIT:
+            self.log(f"guard: {now} reports after {before}; published anyway (--force)")
 
     def _record(self, built: BuildResult, snapshot: Path) -> RecordStats:
         self.stage, t = "record", time.perf_counter()
@@ -260,3 +314,13 @@ def first_report(config_dir: Path | None, agency: str, directive: str) -> Report
     if answer is None:
         raise TidtamError(f"{name} has not reported on {directive} in any recorded run")
     return answer
+
+
+def private(folder: Path) -> None:
+    """Make a folder tidtam wrote readable by its owner only (0700, files 0600)."""
+    folder.chmod(0o700)
+    for root, dirs, files in os.walk(folder):
+        for name in dirs:
+            os.chmod(os.path.join(root, name), 0o700)
+        for name in files:
+            os.chmod(os.path.join(root, name), 0o600)
