@@ -44,6 +44,8 @@ class Status(_Strict):
     code: str
     label: str
     reported: bool
+    # Other labels of this status (an older form version's), matched exactly, never fuzzy.
+    aliases: list[str] = []
 
 
 def _unique(items: list, attr: str, what: str) -> list:
@@ -55,6 +57,20 @@ def _unique(items: list, attr: str, what: str) -> list:
                              f"and {i + 1}); give each its own")
         seen[value] = i
     return items
+
+
+def _unique_aliases(statuses: list[Status]) -> None:
+    """Each alias names one status and is no status's label (spaces and case aside)."""
+    def key(text: str) -> str:
+        return " ".join(text.split()).casefold()
+
+    owner = {key(s.label): f"the label of {s.key}" for s in statuses}
+    for s in statuses:
+        for alias in s.aliases:
+            if key(alias) in owner:
+                raise ValueError(f"alias {alias!r} of {s.key} is already {owner[key(alias)]}; "
+                                 "give each label to one status only")
+            owner[key(alias)] = f"an alias of {s.key}"
 
 
 class Taxonomy(_Strict):
@@ -74,6 +90,7 @@ class Taxonomy(_Strict):
     def _all_statuses(cls, v: list[Status]) -> list[Status]:
         _unique(v, "key", "status")
         _unique(v, "label", "status")
+        _unique_aliases(v)
         missing = [k for k in STATUS_KEYS if k not in {s.key for s in v}]
         if missing:
             raise ValueError(f"statuses must define {', '.join(missing)}")
@@ -200,6 +217,8 @@ class Form(_Strict):
 class Targets(_Strict):
     reporting_rate_pct: float = Field(ge=0, le=100)
     satisfaction_pct: float = Field(ge=0, le=100)
+    # First valid reports on or before their due date, of the assignments already due.
+    on_time_report_pct: float = Field(80.0, ge=0, le=100)
 
 
 class SiteSettings(_Strict):

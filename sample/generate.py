@@ -437,6 +437,7 @@ class Responses:
         r = self.row(code, agency, status, rand_ts(START[rnd], END))
         r.update(over)
         r["kind"] = reason
+        r["asg"] = (code, agency)
         self.defects.append(r)
         return r
 
@@ -445,9 +446,14 @@ class Responses:
         self.add_register_defects()
         for _ in range(5):
             self.defect("missing_status", status="")
-        for bad in vocab.UNKNOWN_STATUSES:
+        for bad in vocab.ODD_STATUSES:
             self.defect("unknown_status", status=bad)
         assert {r["kind"] for r in self.defects} <= set(vocab.RESPONSE_DEFECTS)
+        for r in self.defects:  # an alias is a valid report (the cells stay as they are)
+            if r["kind"] == "unknown_status" and r["status"] in vocab.STATUS_ALIASES:
+                r["kind"] = "valid"
+                self.submissions[r["asg"]].append(
+                    (r["ts"], vocab.STATUS_ALIASES[r["status"]], r))
 
     def add_cell_defects(self) -> None:
         """Test rows, bad timestamps, missing or unknown agency and directive."""

@@ -219,8 +219,13 @@ TEST_RESULT = "ทดสอบการส่งแบบฟอร์ม"
 UNKNOWN_TIME, UNSTATED_TIME, IMPOSSIBLE_TIME = "ไม่ทราบ", "ไม่ระบุ", "32/13/2567 25:00:00"
 # unknown_directive: a directive named by its topic, without a code.
 NO_CODE = "ข้อ 5 เรื่องน้ำท่วม"
-# unknown_status: words that are not one of the taxonomy's status labels.
-UNKNOWN_STATUSES = ["เสร็จแล้ว", "กำลังดำเนินการ", "ยกเลิก", "อื่นๆ"]
+# unknown_status: words that are not one of the taxonomy's status labels or aliases.
+UNKNOWN_STATUSES = ["เสร็จแล้ว", "ยกเลิก", "อื่นๆ"]
+# An older form version's label, which taxonomy.yaml lists as a status's alias: such a row
+# is a valid report of that status (issue 12: Sathorn's row 229).
+STATUS_ALIASES = {"กำลังดำเนินการ": "in_progress"}
+# The sample's odd status cells, in the order it writes them (the sheet stays as it was).
+ODD_STATUSES = ["เสร็จแล้ว", "กำลังดำเนินการ", "ยกเลิก", "อื่นๆ"]
 # unknown_answer: a survey answer off the form's scale.
 OFF_SCALE_ANSWER = "ปานกลาง"
 # Register defects: a type label with a typo (a code missing from the taxonomy would be a

@@ -51,7 +51,8 @@ class CategoryIndex:
 
 
 class StatusIndex:
-    """Statuses a report may carry: the Thai labels or the English keys."""
+    """Statuses a report may carry: the Thai labels, their aliases (an older form's labels,
+    from taxonomy.yaml) or the English keys; exact after text normalization, never fuzzy."""
 
     def __init__(self, statuses: Iterable[Status]):
         self._by_key: dict[str, str] = {}
@@ -60,6 +61,7 @@ class StatusIndex:
             if s.reported:
                 self._by_key[match_key(s.label)] = s.key
                 self._by_key[s.key.casefold()] = s.key
+                self._by_key.update({match_key(a): s.key for a in s.aliases})
                 self.labels.append(s.label)
 
     def resolve(self, text: str) -> str | None:
