@@ -163,6 +163,10 @@ class Reports(SheetResult):
     """Accepted progress reports, one row each."""
 
     reports: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # Rejected rows whose agency and directive cells resolved anyway: source_row,
+    # directive_code, agency, reason (an assignment's "submitted but failed the checks").
+    rejected_pairs: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["source_row", "directive_code", "agency", "reason"]))
 
 
 @dataclass
@@ -209,6 +213,16 @@ class SheetQuality:
 
 
 @dataclass(frozen=True)
+class ScheduleKPIs:
+    """Time-bound measures: the ``schedule`` block of ``data/kpis.json`` (key order kept)."""
+
+    assignments_overdue: int
+    on_time_report_pct: float | None
+    on_time_report_target_pct: float
+    median_days_overdue: float | None
+
+
+@dataclass(frozen=True)
 class KPIs:
     """The seed's success measures and the data-quality counts: ``data/kpis.json``.
 
@@ -237,6 +251,7 @@ class KPIs:
     satisfaction_response_rate_pct: float | None
     satisfaction_target_pct: float
     quality: dict[str, SheetQuality]
+    schedule: ScheduleKPIs
 
     def as_dict(self) -> dict:
         """Plain JSON-ready data, in the file's key order."""

@@ -10,7 +10,13 @@ ASSIGNMENT_COLUMNS = [
     "directive_code", "agency", "agency_kind", "district_group", "fiscal_year", "round",
     "source", "inspector", "type_code", "factor_codes", "due_date", "status", "reported_at",
     "report_count", "latest_report_id", "days_overdue",
+    # the schedule (see schedule_fields; a machine contract of data/assignments.csv)
+    "first_reported_at", "reported_on_time", "schedule", "rejected_rows",
 ]
+OPEN_STATUSES = ("not_reported", "in_progress")   # may be overdue
+CLOSED_STATUSES = ("done", "cannot")              # schedule "closed"
+# Rejected rows that are not submissions of the pair they name.
+NOT_SUBMISSIONS = ("test_row",)
 
 
 def latest_reports(reports: pd.DataFrame) -> pd.DataFrame:
@@ -27,7 +33,8 @@ def latest_reports(reports: pd.DataFrame) -> pd.DataFrame:
 
 def assignment_status(
     pairs: pd.DataFrame, directives: pd.DataFrame, reports: pd.DataFrame,
-    agencies: list, as_of: date,
+    agencies: list, as_of: date, rejected_pairs: pd.DataFrame | None = None,
+    tz: str = "Asia/Bangkok",
 ) -> pd.DataFrame:
     """One row per assignment with its status; none reported means ``not_reported``."""
     latest = latest_reports(reports)[
@@ -47,8 +54,53 @@ def assignment_status(
     frame["status"] = frame["status"].fillna("not_reported")
     frame["report_count"] = frame["report_count"].fillna(0).astype(int)
     frame["latest_report_id"] = frame["latest_report_id"].fillna("")
-    due = pd.to_datetime(frame["due_date"])
-    overdue = (pd.Timestamp(as_of) - due).dt.days
-    frame["days_overdue"] = overdue.where((frame["status"] == "not_reported") & (overdue > 0), 0)
-    frame["days_overdue"] = frame["days_overdue"].fillna(0).astype(int)
+    frame = schedule_fields(frame, reports, rejected_pairs, as_of, tz)
     return frame[ASSIGNMENT_COLUMNS]
+
+
+def schedule_fields(frame: pd.DataFrame, reports: pd.DataFrame,
+                    rejected_pairs: pd.DataFrame | None, as_of: date, tz: str) -> pd.DataFrame:
+    """The schedule of each assignment, every rule written here once.
+
+    - ``first_reported_at``: the earliest valid report of the pair (NaT if none).
+    - ``reported_on_time``: ``"true"`` when that report's date in ``tz`` is on or before
+      ``due_date``, ``"false"`` when after, ``""`` with no report or no due date.
+    - ``days_overdue``: as-of date minus due date, in days, for a ``not_reported`` or
+      ``in_progress`` assignment whose due date is before the as-of date; else 0.
+    - ``schedule``: ``closed`` (done, cannot), ``overdue`` (days_overdue > 0), ``not_due``.
+    - ``rejected_rows``: sheet rows of the pair's submissions that failed the checks,
+      ascending, ``;``-separated (test rows are not submissions).
+    """
+    keys = ["directive_code", "agency"]
+    first = reports.groupby(keys)["submitted_at"].min().rename("first_reported_at")
+    frame = frame.merge(first.reset_index(), on=keys, how="left")
+    stamps = frame["first_reported_at"]
+    if not isinstance(stamps.dtype, pd.DatetimeTZDtype):  # no reports at all
+        stamps = pd.to_datetime(stamps, utc=True)
+    first_day = stamps.dt.tz_convert(tz).dt.tz_localize(None).dt.normalize()
+    due = pd.to_datetime(frame["due_date"])
+    known = first_day.notna() & due.notna()
+    on_time = (first_day <= due).map({True: "true", False: "false"})
+    frame["first_reported_at"] = stamps.dt.tz_convert(tz)
+    frame["reported_on_time"] = on_time.where(known, "")
+    late = (pd.Timestamp(as_of) - due).dt.days
+    is_open = frame["status"].isin(OPEN_STATUSES)
+    frame["days_overdue"] = late.where(is_open & (late > 0), 0).fillna(0).astype(int)
+    frame["schedule"] = "not_due"
+    frame.loc[frame["days_overdue"] > 0, "schedule"] = "overdue"
+    frame.loc[frame["status"].isin(CLOSED_STATUSES), "schedule"] = "closed"
+    frame["rejected_rows"] = _rejected_rows(frame[keys], rejected_pairs)
+    return frame
+
+
+def _rejected_rows(pairs: pd.DataFrame, rejected: pd.DataFrame | None) -> list[str]:
+    """Per pair, its rejected submissions' sheet rows, ascending, ``;``-separated."""
+    if rejected is None or not len(rejected):
+        return [""] * len(pairs)
+    if "reason" in rejected:
+        rejected = rejected[~rejected["reason"].isin(NOT_SUBMISSIONS)]
+    rows = (rejected.sort_values("source_row")
+            .groupby(["directive_code", "agency"])["source_row"]
+            .agg(lambda r: ";".join(str(int(v)) for v in r)))
+    index = pd.MultiIndex.from_frame(pairs)
+    return [v if isinstance(v, str) else "" for v in rows.reindex(index)]

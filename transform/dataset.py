@@ -68,7 +68,8 @@ def normalize(sheets: dict[str, RawSheet], config: Config, as_of: date) -> Datas
     satisfaction = read_satisfaction(survey, config.form.satisfaction, tz, limit) \
         if survey else None
     assignments = assignment_status(register.assignments, register.directives,
-                                    reports.reports, config.agencies, as_of)
+                                    reports.reports, config.agencies, as_of,
+                                    reports.rejected_pairs, config.settings.timezone)
     parts = [register, reports] + ([satisfaction] if satisfaction is not None else [])
     return Dataset(as_of, config, register, reports, satisfaction, assignments,
                    all_rejected(parts))
@@ -95,4 +96,6 @@ def compute_kpis(data: Dataset) -> KPIs:
                               scale.top_score, scale.high_from_score, cfg.settings.users),
         satisfaction_target_pct=cfg.settings.targets.satisfaction_pct,
         quality=quality,
+        schedule=K.schedule_kpis(data.assignments, data.as_of,
+                                 cfg.settings.targets.on_time_report_pct),
     )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 
-from tidtam.core.model import STATUS_KEYS
+from tidtam.core.model import STATUS_KEYS, ScheduleKPIs
 
 
 def pct(part: float, whole: float) -> float | None:
@@ -60,3 +62,19 @@ def satisfaction_kpis(answers: pd.DataFrame, respondents: int, top_score: float,
         "users_total": users_total,
         "satisfaction_response_rate_pct": pct(respondents, users_total),
     }
+
+
+def schedule_kpis(assignments: pd.DataFrame, as_of: date, target_pct: float) -> ScheduleKPIs:
+    """The ``schedule`` block: assignments overdue; the share of assignments already due
+    (due date before the as-of date) whose first valid report was on time; the median of
+    days overdue over the overdue ones."""
+    overdue = assignments.loc[assignments["schedule"] == "overdue", "days_overdue"]
+    due = pd.to_datetime(assignments["due_date"])
+    passed = due.notna() & (due < pd.Timestamp(as_of))
+    on_time = int((passed & (assignments["reported_on_time"] == "true")).sum())
+    return ScheduleKPIs(
+        assignments_overdue=len(overdue),
+        on_time_report_pct=pct(on_time, int(passed.sum())),
+        on_time_report_target_pct=target_pct,
+        median_days_overdue=float(overdue.median()) if len(overdue) else None,
+    )

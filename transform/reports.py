@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from tidtam.core.config import ResponseForm
-from tidtam.core.model import Cell, RawSheet, Reports
+from tidtam.core.model import Cell, RawSheet, Rejection, Reports
 from tidtam.transform.agencies import AgencyDirectory
 from tidtam.transform.columns import field_cells, map_columns, per_value
 from tidtam.transform.dates import parse_timestamp
@@ -149,7 +149,15 @@ def read_reports(
         blank=verdict.blank,
         unclaimed=columns.unclaimed,
         reports=_reports_frame(verdict.accepted, columns, factors, tz),
+        rejected_pairs=_rejected_pairs(verdict.rejections, columns),
     )
+
+
+def _rejected_pairs(rejections: list[Rejection], c: ReportColumns) -> pd.DataFrame:
+    """Rejected rows whose agency and directive cells resolved anyway, with their reason."""
+    rows = [(RawSheet.sheet_row(r.index), c.code[r.index], c.agency[r.index], r.reason)
+            for r in rejections if c.code[r.index] and c.agency[r.index]]
+    return pd.DataFrame(rows, columns=["source_row", "directive_code", "agency", "reason"])
 
 
 def report_columns(
