@@ -120,6 +120,7 @@ def run_sync(options: SyncOptions, log: Log,
     tabs = tab_requests(settings, config, options.spreadsheet)
     out_dir = options.out_dir or Path("site")
     source = "sheets:" + ",".join(f"{t.spreadsheet_id}!{t.tab}" for t in tabs)
+    _refuse_key_early(options, settings, out_dir)  # the more useful message comes first
     check_outputs(out_dir, config, settings)
     history_path = settings.resolve(settings.history.path)
     with run_lock(settings.resolve(settings.lock.path)), History(history_path) as history:
@@ -139,6 +140,19 @@ def run_sync(options: SyncOptions, log: Log,
             raise HistoryDamaged(history_path, f"the history database is damaged ({exc}); "
                                  "the site is unchanged: move the file away (a new one is "
                                  "started) or restore it from a backup") from None
+
+
+def _refuse_key_early(options: SyncOptions, settings: SyncSettings, out_dir: Path) -> None:
+    """A key inside a published folder is refused before the folders are judged (the pull
+    stage checks again; a key that cannot be found is the pull's to report)."""
+    google = settings.google
+    try:
+        key_file = find_key_file(options.key_file,
+                                 settings.resolve(google.key_file) if google.key_file else None)
+    except TidtamError:
+        return
+    probe = _Job(options, settings, None, None, 0, out_dir, lambda _m: None)  # type: ignore
+    probe._refuse_published_key(key_file)
 
 
 def check_outputs(out_dir: Path, config: Config, settings: SyncSettings) -> None:
