@@ -90,7 +90,8 @@ def test_source_file_over_the_limit_is_refused(tmp_path):
     assert not (tmp_path / "site").exists()
 
 
-@pytest.mark.parametrize("bad", ["max_cell_chars: 10", "max_source_mb: 0"])
+@pytest.mark.parametrize("bad", ["max_cell_chars: 10", "max_source_mb: 0", "max_unpacked_mb: 0",
+                                 "max_cells: 10"])
 def test_limits_are_validated(tmp_path, bad):
     config = tmp_path / "config"
     shutil.copytree(DEFAULT_CONFIG_DIR, config)
@@ -100,3 +101,17 @@ def test_limits_are_validated(tmp_path, bad):
     (config / "settings.yaml").write_text(text.replace(old, "  " + bad), encoding="utf-8")
     result = CliRunner().invoke(cli, ["check-config", "--config", str(config)])
     assert result.exit_code == 2 and f"limits.{key}" in result.output
+
+
+def test_a_csv_file_over_the_cell_limit_is_refused(tmp_path):
+    config = tmp_path / "config"
+    shutil.copytree(DEFAULT_CONFIG_DIR, config)
+    text = (config / "settings.yaml").read_text(encoding="utf-8")
+    (config / "settings.yaml").write_text(text.replace("max_cells: 20000000", "max_cells: 5000"),
+                                          encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", "--source", str(SAMPLE / "data"), "--config",
+                                      str(config), "--out", str(tmp_path / "site")])
+    assert result.exit_code == 3
+    assert "responses.csv: more than 5,000 cells" in result.output
+    assert "settings.yaml limits.max_cells" in result.output
+    assert not (tmp_path / "site").exists()
