@@ -91,6 +91,8 @@ def save_snapshot(pull: Pull, snapshots_dir: Path) -> Path:
         except UnicodeEncodeError:  # a lone surrogate no reader replaced: replace it now
             for role, tab in document["tabs"].items():
                 replace_invalid_text(tab["values"], f"snapshot of {role}")
+                for key in ("tab", "range"):
+                    tab[key] = re.sub("[\ud800-\udfff]", "\ufffd", tab[key])
             _write(staging / FILE_NAME, document)
         target = _free_name(snapshots_dir, stamp)
         os.rename(staging, target)

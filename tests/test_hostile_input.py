@@ -328,6 +328,19 @@ def test_a_lone_surrogate_in_a_pull_is_replaced_and_the_build_works(tmp_path, co
     assert "ผล\ufffdดี" in set(result.reports["result"])
 
 
+def test_a_lone_surrogate_in_a_tab_name_still_saves(tmp_path):
+    from datetime import UTC, datetime
+
+    from tidtam.sync.sheets import Pull, PulledTab
+    from tidtam.sync.snapshot import read_snapshot, save_snapshot
+
+    tab = PulledTab("responses", "1KeyKeyKeyKey", "แท็บ\udc80", "'แท็บ\udc80'!A1:B2", [["ก\ud800"]])
+    folder = save_snapshot(Pull(datetime(2024, 7, 31, tzinfo=UTC), {"responses": tab}, 1),
+                           tmp_path / "snaps")
+    saved = read_snapshot(folder).tabs["responses"]
+    assert (saved.tab, saved.values) == ("แท็บ\ufffd", [["ก\ufffd"]])
+
+
 def test_a_lone_surrogate_in_a_saved_snapshot_is_replaced(tmp_path, config):
     snap = snapshot_with(tmp_path, config, "ผลดี")
     file = snap / "snapshot.json"
