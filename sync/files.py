@@ -15,6 +15,7 @@ number. Only a damaged header row stops the read.
 from __future__ import annotations
 
 import csv
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -100,9 +101,13 @@ def read_csv(file: Path, max_cells: int | None = None) -> CsvTable:
     """
     for encoding in ("utf-8-sig", "cp874"):
         try:
-            with file.open(encoding=encoding, newline="") as stream, \
-                    _field_limit(file.stat().st_size + 1):
-                return parse_csv(stream, file, max_cells)
+            with _field_limit(file.stat().st_size + 1):
+                try:  # the whole file at the csv module's speed while nothing is damaged
+                    with file.open(encoding=encoding, newline="") as stream:
+                        return _Parse(file, stream, max_cells, fast=True).table()
+                except _Damaged:  # read it again line by line, to read lines again
+                    with file.open(encoding=encoding, newline="") as stream:
+                        return parse_csv(stream, file, max_cells)
         except UnicodeDecodeError:
             continue
     raise SourceError(f"{printable(file)}: not UTF-8 text; {_DOWNLOAD_AGAIN}")
@@ -112,6 +117,10 @@ def parse_csv(stream: IO[str], name: object = "CSV", max_cells: int | None = Non
     """The records of CSV text read from ``stream`` (opened with ``newline=""``), damaged
     ones quarantined as the module's docstring says; ``name`` names it in errors."""
     return _Parse(name, stream, max_cells).table()
+
+
+class _Damaged(Exception):
+    """A damaged record met where its lines cannot be read again."""
 
 
 @contextmanager
@@ -145,12 +154,20 @@ class _Lines:
 
 
 class _Parse:
-    """One pass over a CSV file, sorting its records into clean and damaged ones."""
+    """One pass over a CSV file, sorting its records into clean and damaged ones.
 
-    def __init__(self, file: object, stream: IO[str], max_cells: int | None):
+    ``fast`` reads the stream itself, counting each record's lines from the reader, and
+    raises :class:`_Damaged` at the first damaged record instead of reading lines again.
+    """
+
+    def __init__(self, file: object, stream: IO[str], max_cells: int | None,
+                 fast: bool = False):
         self.file = file
         self.lines = _Lines(stream)
-        self.reader = csv.reader(self.lines, strict=True)
+        self.reader = csv.reader(stream if fast else self.lines, strict=True)
+        self.fast = fast
+        self.span = 0           # the lines of the record just read
+        self.room = sys.maxsize  # rows max_cells allows at the widest row so far
         self.max_cells = max_cells
         self.out = CsvTable([])
         self.width = 0          # the header's number of cells
@@ -160,24 +177,47 @@ class _Parse:
         self.damaged: int | None = None  # the damaged record being read, if any
 
     def table(self) -> CsvTable:
+        if self.fast:
+            return self._fast_table()
         while (record := self._next()) is not False:
             if record is None or not self._clean(record):
                 self._damage()
                 continue
             self.damaged = None
-            self.line += len(self.lines.taken)
+            self.line += self.span
             self._keep(record)
+        return self.out
+
+    def _fast_table(self) -> CsvTable:
+        """:meth:`table` at the csv module's speed: a record of one line with the header's
+        number of cells is kept at once, any other is checked; damage raises _Damaged."""
+        reader, values = self.reader, self.out.values
+        try:
+            for record in reader:
+                self.span = reader.line_num - self.line + 1
+                if self.span == 1 and len(record) == self.width and len(values) < self.room:
+                    values.append(record)
+                    self.line += 1
+                    continue
+                if not self._clean(record):
+                    self._damage()  # raises
+                self.line += self.span
+                self._keep(record)
+        except csv.Error:
+            self._damage()
         return self.out
 
     def _next(self) -> list[str] | None | bool:
         """The next record; None if it does not parse; False at the end of the file."""
         self.lines.taken = []
         try:
-            return next(self.reader)
+            record = next(self.reader)
         except StopIteration:
             return False
         except csv.Error:
             return None
+        self.span = len(self.lines.taken)
+        return record
 
     def _clean(self, record: list[str]) -> bool:
         """Whether a parsed record is whole: in a file whose data records all have the
@@ -190,7 +230,7 @@ class _Parse:
             return False  # an empty line right after damage is the damaged cell's
         if not self.uniform or len(record) == self.width or not record:
             return True
-        return self.damaged is None and len(self.lines.taken) == 1
+        return self.damaged is None and self.span == 1
 
     def _damage(self) -> None:
         """The record starting at this line is damaged: its first line starts a damaged row
@@ -200,6 +240,8 @@ class _Parse:
             raise SourceError(f"{printable(self.file)} line 1: the header row is not valid "
                               f'CSV (a quote " is not closed where it should be); '
                               f"{_DOWNLOAD_AGAIN}")
+        if self.fast:
+            raise _Damaged
         first = self.lines.taken[0] if self.lines.taken else ""
         if self.damaged is None or first.count(",") >= self.width - 1:
             self.damaged = len(self.out.values)
@@ -220,6 +262,8 @@ class _Parse:
         values.append(record)
         if len(record) > self.widest:
             self.widest = len(record)
+        if self.max_cells:
+            self.room = self.max_cells // max(self.widest, 1)  # rows the limit leaves
         if self.max_cells and len(values) * self.widest > self.max_cells:
             raise SourceError(f"{printable(self.file)}: more than {self.max_cells:,} cells "
                               f"({len(values):,} rows of up to {self.widest:,} columns by line "
