@@ -10,6 +10,7 @@ import click
 from tidtam import __version__
 from tidtam.core.config import load_config
 from tidtam.core.errors import TidtamError
+from tidtam.core.model import printable
 from tidtam.transform.agencies import AgencyDirectory
 
 
@@ -114,13 +115,6 @@ def check_config(config_dir: Path | None) -> None:
     AgencyDirectory(config.agencies, config.dir / "agencies.yaml")  # no alias means two
     click.echo(f"{config.dir}: ok ({len(config.agencies)} agencies, "
                f"{len(config.taxonomy.directive_types)} directive types)")
-
-
-def printable(text: object) -> str:
-    """Only printable text: control characters, escape sequences and bidi overrides from
-    a sheet or a stored error never reach the terminal (each becomes a space).
-    (tidtam.core has no printable-text helper yet; this one is the command line's own.)"""
-    return "".join(ch if ch.isprintable() else " " for ch in str(text))
 
 
 def _pct(value: float | None) -> str:
