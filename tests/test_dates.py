@@ -5,7 +5,7 @@ from datetime import date, datetime
 import pytest
 from conftest import BKK
 
-from tidtam.transform.dates import fiscal_year, parse_date, parse_timestamp, thai_date
+from tidtam.transform.dates import fiscal_year, parse_date, parse_timestamp
 
 
 def bkk(*args):
@@ -45,19 +45,6 @@ def test_refused_shapes(value):
 
 def test_parse_date_drops_time():
     assert parse_date("5/1/2567 23:59:59", BKK) == date(2024, 1, 5)
-
-
-@pytest.mark.parametrize(("value", "text"), [
-    (date(2024, 1, 5), "5 ม.ค. 2567"),
-    (date(2023, 12, 31), "31 ธ.ค. 2566"),
-    (None, "-"),
-])
-def test_thai_date(value, text):
-    assert thai_date(value) == text
-
-
-def test_thai_datetime_has_time():
-    assert thai_date(bkk(2024, 7, 31, 9, 5), with_time=True) == "31 ก.ค. 2567 09:05 น."
 
 
 @pytest.mark.parametrize(("day", "year"), [

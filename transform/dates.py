@@ -116,16 +116,6 @@ def _from_text(text: str, tz: ZoneInfo) -> datetime | None:
     return None
 
 
-def thai_date(value: date | datetime | None, with_time: bool = False) -> str:
-    """``5 ม.ค. 2567`` (Buddhist era, Thai month abbreviation); '-' for none."""
-    if value is None:
-        return "-"
-    text = f"{value.day} {THAI_MONTHS[value.month - 1][0]} {value.year + BE_OFFSET}"
-    if with_time and isinstance(value, datetime):
-        text += f" {value.hour:02d}:{value.minute:02d} น."
-    return text
-
-
 def fiscal_year(value: date) -> int:
     """The Thai fiscal year (B.E.) of a date: October starts the next year's."""
     return value.year + BE_OFFSET + (1 if value.month >= 10 else 0)
