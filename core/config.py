@@ -43,6 +43,7 @@ class Status(_Strict):
     key: StatusKey
     code: str
     label: str
+    short: str | None = None  # where the full label does not fit (a column header)
     reported: bool
     # Other labels of this status (an older form version's), matched exactly, never fuzzy.
     aliases: list[str] = []

@@ -24,9 +24,6 @@ STATUS_COLORS = {
     "cannot": "#BB5566",
     "not_reported": "#DDDDDD",
 }
-# Column headers where the full label does not fit (the full label is in the legend).
-STATUS_SHORT = {"done": "ดำเนินการแล้ว", "in_progress": "อยู่ระหว่างดำเนินการ",
-                "cannot": "ดำเนินการไม่ได้", "not_reported": "ยังไม่รายงาน"}
 
 
 # -- for people: the Jinja filters --------------------------------------------------------

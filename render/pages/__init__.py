@@ -13,7 +13,6 @@ from dataclasses import asdict, dataclass
 import pandas as pd
 
 from tidtam.core.model import STATUS_KEYS, Dataset, KPIs
-from tidtam.render.formats import STATUS_SHORT
 from tidtam.transform import views as V
 
 SOURCE_LABELS = {"directives": "ทะเบียนข้อสั่งการ", "responses": "แบบรายงานผล",
@@ -74,8 +73,10 @@ class SiteFacts:
                 for role, q in self.kpis.quality.items()]
 
 
-def statuses(labels: dict[str, str]) -> list[dict]:
-    return [{"key": k, "label": labels[k], "short": STATUS_SHORT.get(k, labels[k])}
+def statuses(facts: SiteFacts) -> list[dict]:
+    """Each status with its full label and the short one for column headers (taxonomy.yaml)."""
+    by_key = {s.key: s for s in facts.data.config.taxonomy.statuses}
+    return [{"key": k, "label": by_key[k].label, "short": by_key[k].short or by_key[k].label}
             for k in STATUS_KEYS]
 
 
@@ -85,7 +86,7 @@ def kpi_inputs(facts: SiteFacts) -> dict:
     return {"kpis": facts.kpi_data,
             "targets": {"reporting_rate_pct": targets.reporting_rate_pct,
                         "satisfaction_pct": targets.satisfaction_pct},
-            "statuses": statuses(facts.labels),
+            "statuses": statuses(facts),
             "counts": V.count_record(facts.kpis.assignments_by_status)}
 
 

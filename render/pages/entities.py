@@ -91,7 +91,7 @@ def _agency_page(facts: SiteFacts, agency: str, part: pd.DataFrame,
             for rec in V.records(ordered)]
     inputs = {
         **facts.common("agency"),
-        "statuses": statuses(facts.labels),
+        "statuses": statuses(facts),
         "agency": {"name": agency,
                    "kind": KIND_LABELS.get(meta.kind, "") if meta else "",
                    "group": (meta.district_group or "") if meta else "",
@@ -128,7 +128,7 @@ def _directive_page(facts: SiteFacts, d: dict, recs: list[dict]) -> Page:
             for r in recs]
     inputs = {
         **facts.common("directive"),
-        "statuses": statuses(facts.labels),
+        "statuses": statuses(facts),
         "directive": {
             "code": d["directive_code"], "text": d["text"],
             "fiscal_year": None if pd.isna(d["fiscal_year"]) else int(d["fiscal_year"]),
@@ -157,7 +157,7 @@ def inspector_pages(facts: SiteFacts) -> Iterator[Page]:
                         "directives": len(inputs["directives"]), "kpis": inputs["kpis"],
                         "counts": inputs["counts"]})
     yield Page("inspectors/index.html", "inspectors.html",
-               {**facts.common("inspectors"), "statuses": statuses(facts.labels),
+               {**facts.common("inspectors"), "statuses": statuses(facts),
                 "inspectors": listing})
 
 
@@ -172,7 +172,7 @@ def _inspector_page(facts: SiteFacts, name: str, part: pd.DataFrame) -> Page:
                 for rec in V.agency_rows(part).to_dict("records")]
     agencies.sort(key=lambda r: (r["reported_all"], -r["not_reported"], r["agency"]))
     followed = [ag.name for ag in facts.data.config.agencies if ag.inspector == name]
-    inputs = {**facts.common("inspector"), "statuses": statuses(facts.labels),
+    inputs = {**facts.common("inspector"), "statuses": statuses(facts),
               "name": name, "kpis": kpis,
               "counts": V.count_record(kpis["assignments_by_status"]),
               "directives": directives, "agencies": agencies, "followed": followed}

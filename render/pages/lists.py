@@ -78,7 +78,7 @@ def matrix_page(facts: SiteFacts) -> Page:
         return matrix["cells"].get((r, c))
 
     return Page("matrix.html", "matrix.html", {
-        **facts.common("matrix"), "statuses": statuses(facts.labels),
+        **facts.common("matrix"), "statuses": statuses(facts),
         "groups": groups,
         "types": [{"code": t, "label": facts.type_labels[t]} for t in types],
         "type_rows": [{"code": t, "label": facts.type_labels[t],
@@ -99,6 +99,6 @@ def trend_page(facts: SiteFacts, points: list[TrendPoint] | None,
     runs.append((THIS_BUILD, facts.data.as_of.isoformat(), counts))
     rows = V.trend_rows(runs)
     return Page("trend.html", "trend.html",
-                {**facts.common("trend"), "statuses": statuses(facts.labels), "rows": rows,
+                {**facts.common("trend"), "statuses": statuses(facts), "rows": rows,
                  "has_history": points is not None},
                 extras=lambda: {"chart": chart_maker(rows) if len(rows) >= 2 else ""})
