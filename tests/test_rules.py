@@ -15,6 +15,7 @@ import pytest
 from conftest import BKK, sheet
 from hypothesis import HealthCheck, find, given, settings
 from hypothesis import strategies as st
+from test_properties import HEADER, REGISTER, REGISTER_HEADER  # the same small register
 
 from tidtam.core.model import VALUE_SLOT
 from tidtam.transform.agencies import AgencyDirectory
@@ -38,15 +39,6 @@ BLANKS = [[], ["", "", " "], ["\u200b"]]
 LATEST = datetime(2024, 7, 31, 23, 59, 59, tzinfo=BKK)
 BASE = datetime(2023, 10, 1, 8, 0, tzinfo=BKK)
 
-REGISTER_HEADER = ["รหัส", "ประเภท", "ปัจจัย", "หน่วยงานรับผิดชอบ", "กำหนดรายงาน", "ข้อสั่งการ"]
-REGISTER = sheet(
-    "directives", REGISTER_HEADER,
-    ["2566-1-001", "1.10", "2.2", "สนย., เขตบางรัก, เขตหนองจอก", "31/3/2567", "ให้เร่งรัด"],
-    ["2566-1-002", "๑.๔", "2.1, 2.3", "กลุ่มเขตกรุงธนใต้", "30/4/2567", "ให้จัดทำแผน"],
-    ["2566-2-001", "ประเภทอื่น", "", "สนน.", "30/4/2567", "กักไว้"],
-)
-HEADER = ["ประทับเวลา", "หน่วยงาน", "รหัสข้อสั่งการ", "สถานะการดำเนินการ", "ผลการดำเนินการ",
-          "ชื่อผู้รายงาน", "ชื่อหน่วยงาน"]
 
 
 def stamp(seconds: int, shape: int) -> object:
