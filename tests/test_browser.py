@@ -244,6 +244,8 @@ def test_keyboard_reaches_the_skip_link_then_the_content(watched, sample_site):
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip"
     page.keyboard.press("Enter")
+    # Following the link is asynchronous: wait for it (a broken link never gets there).
+    page.wait_for_function("location.hash === '#main'", timeout=5000)
     assert page.url.endswith("#main")
 
 

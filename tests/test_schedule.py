@@ -200,8 +200,8 @@ def test_a_duplicate_alias_is_a_config_error_naming_file_and_line(tmp_path, othe
 
 
 def test_an_alias_on_two_statuses_is_refused(tmp_path):
-    folder = _config_with(tmp_path, 'label: "ดำเนินการแล้ว", reported: true}',
-                          'label: "ดำเนินการแล้ว", reported: true, aliases: ["กำลังดำเนินการ"]}')
+    folder = _config_with(tmp_path, 'short: "ดำเนินการแล้ว", reported: true}',
+                          'short: "ดำเนินการแล้ว", reported: true, aliases: ["กำลังดำเนินการ"]}')
     with pytest.raises(ConfigError, match="alias 'กำลังดำเนินการ' of in_progress"):
         load_config(folder)
 
@@ -216,7 +216,7 @@ def sample(config):
 
 @pytest.fixture(scope="module")
 def sample_without_alias(tmp_path_factory):
-    folder = _config_with(tmp_path_factory.mktemp("noalias"), ",\n     " + ALIAS, "")
+    folder = _config_with(tmp_path_factory.mktemp("noalias"), ", " + ALIAS, "")
     config = load_config(folder)
     return normalize(read_source(SAMPLE / "data", config), config, AS_OF)
 

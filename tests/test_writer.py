@@ -160,7 +160,8 @@ def test_workers_end_with_a_killed_build(tmp_path):
     """)
     proc = subprocess.Popen([sys.executable, "-c", script])
     try:
-        _wait_for(pid_file.exists)
+        # The worker writes its pid; wait until the whole number is there, not just the file.
+        _wait_for(lambda: pid_file.exists() and pid_file.read_text().strip().isdigit())
         worker = int(pid_file.read_text())
         assert _alive(worker)
     finally:
