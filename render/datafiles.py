@@ -57,9 +57,7 @@ def export_tables(data: Dataset) -> dict[str, pd.DataFrame]:
 
 def published_rejected(data: Dataset) -> pd.DataFrame:
     """The quarantine as it may be published (see ``transform/privacy.public_rejected``)."""
-    titles = {name: list(spec.titles) for name, spec in data.config.form.responses.fields
-              if spec is not None}
-    return public_rejected(data.rejected, titles, data.config.settings.publish)
+    return public_rejected(data.rejected, data.config.settings.publish)
 
 
 def kpis_json(kpis: KPIs) -> bytes:

@@ -130,14 +130,13 @@ def test_a_quoted_personal_value_is_hidden_unless_published():
         Rejection(1, "test_row", f"มีคำว่าทดสอบในช่องหน่วยงาน: {VALUE_SLOT}", "ลบแถว",
                   "agency", "ทดสอบ"),
         Rejection(2, "test_row", f"ผู้รายงาน {VALUE_SLOT} (ถ้อยคำใดก็ได้)", "", "reporter", "นาย ข"))
-    titles = {"reporter": ["ชื่อผู้รายงาน"]}
-    hidden = public_rejected(frame, titles, Publish())
+    hidden = public_rejected(frame, Publish())
     assert list(hidden["detail"]) == ["มีคำว่าทดสอบในชื่อผู้รายงาน: (ซ่อนชื่อผู้รายงาน)",
                                       'มีคำว่าทดสอบในช่องหน่วยงาน: "ทดสอบ"',
                                       "ผู้รายงาน (ซ่อนชื่อผู้รายงาน) (ถ้อยคำใดก็ได้)"]
     assert "ชื่อผู้รายงาน" not in hidden.columns           # the original cell goes too
     assert not {"quoted_field", "quoted_value"} & set(hidden.columns)
-    shown = public_rejected(frame, titles, Publish(reporter=True))
+    shown = public_rejected(frame, Publish(reporter=True))
     assert shown["detail"].iloc[0] == 'มีคำว่าทดสอบในชื่อผู้รายงาน: "นางสมศรี ใจดี"'
     assert list(shown.columns[:6]) == ["source", "row", "reason", "reason_label", "detail",
                                        "suggestion"]

@@ -29,16 +29,10 @@ def redact_cells(rejected: pd.DataFrame, publish: Publish) -> pd.DataFrame:
     return rejected[[c for c in rejected.columns if c not in hidden and c != CELL_FIELDS]]
 
 
-def public_rejected(rejected: pd.DataFrame, titles_by_field: object = None,
-                    publish: Publish | None = None) -> pd.DataFrame:
+def public_rejected(rejected: pd.DataFrame, publish: Publish) -> pd.DataFrame:
     """The quarantine as it may be published: unpublished personal cells dropped, and each
     detail's quoted value filled in, or hidden when it is an unpublished personal field
-    (decided from the rejection's quoted field, never from the message text).
-
-    ``titles_by_field`` is not used (the quarantine records which field each column
-    feeds); it stays for callers that still pass it. ``publish`` defaults to hiding all.
-    """
-    publish = publish or Publish()
+    (decided from the rejection's quoted field, never from the message text)."""
     frame = redact_cells(rejected, publish)
     if not set(QUOTE_COLUMNS) <= set(frame.columns):
         return frame
