@@ -75,12 +75,18 @@ def test_tens_of_megabytes_of_text(config, tmp_path):
     assert kpis["reports_accepted"] == 400
 
 
-def test_source_file_over_the_limit_is_refused(tmp_path):
+def config_with_settings(tmp_path, old: str, new: str):
+    """A copy of the project's config folder whose settings.yaml says ``new`` for ``old``."""
     config = tmp_path / "config"
     shutil.copytree(DEFAULT_CONFIG_DIR, config)
     text = (config / "settings.yaml").read_text(encoding="utf-8")
-    (config / "settings.yaml").write_text(text.replace("max_source_mb: 2048", "max_source_mb: 0.1"),
-                                          encoding="utf-8")
+    assert old in text
+    (config / "settings.yaml").write_text(text.replace(old, new), encoding="utf-8")
+    return config
+
+
+def test_source_file_over_the_limit_is_refused(tmp_path):
+    config = config_with_settings(tmp_path, "max_source_mb: 2048", "max_source_mb: 0.1")
     assert load_config(config).settings.limits.max_source_mb == 0.1
     result = CliRunner().invoke(cli, ["build", "--source", str(SAMPLE / "data"), "--config",
                                       str(config), "--out", str(tmp_path / "site")])
@@ -104,11 +110,7 @@ def test_limits_are_validated(tmp_path, bad):
 
 
 def test_a_csv_file_over_the_cell_limit_is_refused(tmp_path):
-    config = tmp_path / "config"
-    shutil.copytree(DEFAULT_CONFIG_DIR, config)
-    text = (config / "settings.yaml").read_text(encoding="utf-8")
-    (config / "settings.yaml").write_text(text.replace("max_cells: 20000000", "max_cells: 5000"),
-                                          encoding="utf-8")
+    config = config_with_settings(tmp_path, "max_cells: 20000000", "max_cells: 5000")
     result = CliRunner().invoke(cli, ["build", "--source", str(SAMPLE / "data"), "--config",
                                       str(config), "--out", str(tmp_path / "site")])
     assert result.exit_code == 3

@@ -15,6 +15,7 @@ import pytest
 from conftest import BKK, sheet
 from hypothesis import HealthCheck, find, given, settings
 from hypothesis import strategies as st
+from test_properties import AGENCY_FORMS as PROPERTY_AGENCY_FORMS
 from test_properties import HEADER, REGISTER, REGISTER_HEADER  # the same small register
 
 from tidtam.core.model import VALUE_SLOT
@@ -94,13 +95,9 @@ def lookups(config):
 REPORT_ORDER = ["cell_too_long", "test_row", "bad_timestamp", "future_timestamp",
                 "missing_agency", "unknown_agency", "missing_directive", "unknown_directive",
                 "directive_rejected", "not_assigned", "missing_status", "unknown_status"]
-AGENCY_FORMS = {
-    "สำนักการโยธา": ["สำนักการโยธา", "สนย.", " สนย ", "สำนักการ\u200bโยธา"],
-    "สำนักงานเขตบางรัก": ["สำนักงานเขตบางรัก", "เขตบางรัก", "สนข.บางรัก", "บางรัก",
-                          "ส\u0e4d\u0e32นักงานเขต บางรัก"],
-    "สำนักงานเขตหนองจอก": ["เขตหนองจอก", "สำนักงานเขต  หนองจอก"],
-    "สำนักงานเขตทุ่งครุ": ["เขตทุ่งครุ", "สนข.ทุ่งครุ"],
-}
+# The written forms of the agencies REGISTER assigns (สนน. is only ever unassigned here).
+AGENCY_FORMS = {name: forms for name, forms in PROPERTY_AGENCY_FORMS.items()
+                if name != "สำนักการระบายน้ำ"}
 CODE_FORMS = {
     "2566-1-001": ["2566-1-001", "๒๕๖๖-๑-๐๐๑", "2566-1-001 ให้เร่งรัด", "2566-1-1", "ให้เร่งรัด"],
     "2566-1-002": ["2566-1-002", "๒๕๖๖-๑-๐๐๒ ให้จัดทำแผน"],
