@@ -151,8 +151,20 @@ def _refuse_key_early(options: SyncOptions, settings: SyncSettings, out_dir: Pat
                                  settings.resolve(google.key_file) if google.key_file else None)
     except TidtamError:
         return
-    probe = _Job(options, settings, None, None, 0, out_dir, lambda _m: None)  # type: ignore
-    probe._refuse_published_key(key_file)
+    refuse_published_key(key_file, out_dir, settings)
+
+
+def refuse_published_key(key_file: Path, out_dir: Path, settings: SyncSettings) -> None:
+    """A key inside a folder that gets published would leak: refuse to run at all."""
+    folders = [out_dir]
+    if settings.publish.folder:
+        folders.append(settings.resolve(settings.publish.folder))
+    key = key_file.resolve()
+    for folder in folders:
+        if key.is_relative_to(folder.resolve()):
+            raise ConfigError(
+                key_file, f"the service-account key is inside {folder}, which is "
+                "published; move it out (e.g. to secrets/) and set google.key_file")
 
 
 def check_outputs(out_dir: Path, config: Config, settings: SyncSettings) -> None:
@@ -222,7 +234,7 @@ class _Job:
         google = self.settings.google
         configured = self.settings.resolve(google.key_file) if google.key_file else None
         key_file = find_key_file(self.options.key_file, configured)
-        self._refuse_published_key(key_file)
+        refuse_published_key(key_file, self.out_dir, self.settings)
         account = load_service_account(key_file)
         pulled = pull(tabs, account, policy)
         books = len({t.spreadsheet_id for t in tabs})
@@ -271,18 +283,6 @@ class _Job:
         self.log(f"record: run {self.run_id}, {stats.new_reports} new reports, "
                  f"{stats.changed_assignments} assignment changes ({_secs(t)})")
         return stats
-
-    def _refuse_published_key(self, key_file: Path) -> None:
-        """A key inside a folder that gets published would leak: refuse to run at all."""
-        folders = [self.out_dir]
-        if self.settings.publish.folder:
-            folders.append(self.settings.resolve(self.settings.publish.folder))
-        key = key_file.resolve()
-        for folder in folders:
-            if key.is_relative_to(folder.resolve()):
-                raise ConfigError(
-                    key_file, f"the service-account key is inside {folder}, which is "
-                    "published; move it out (e.g. to secrets/) and set google.key_file")
 
     def _publish(self, staging: Staging, account: ServiceAccount, policy: RetryPolicy,
                  transport: httplib2.Http | None) -> list[str]:
