@@ -102,28 +102,102 @@ def _chart(key: str, rows: tuple, labels: tuple) -> str:
     return status_bars(frame, "category", dict(labels), CHART_TITLES[key])
 
 
-def trend_chart(rows: list[dict], status_labels: dict[str, str], width: int = 560) -> str:
-    """Assignment counts by status over the recorded runs, one line per status."""
+# The trend charts: lines stay visible on white (the not-reported grey of the status bars is
+# too light for a line), and every chart fits a 390 px phone unscaled (text >= 11 px).
+TREND_COLORS = {**STATUS_COLORS, "not_reported": "#6E6E6E"}
+TREND_WIDTH = 290   # plot area; with the axes about 350 px in all
+KPI_WIDTH = 235     # plot area of a KPI chart: its target's label goes on the right
+TREND_FONT = 12
+KPI_COLOR = "#004488"
+TARGET_COLOR = "#BB5566"
+
+
+def _date_axis(alt, dates: list[str]):
+    """Ordinal x axis of Thai dates, day and month above the year."""
+    return alt.X("date:O", title=None, sort=dates, axis=alt.Axis(
+        labelAngle=0, labelFontSize=TREND_FONT, labelOverlap="greedy",
+        labelExpr="[slice(datum.value, 0, lastindexof(datum.value, ' ')),"
+                  " slice(datum.value, lastindexof(datum.value, ' ') + 1)]"))
+
+
+def _svg(alt, vlc, chart) -> str:
+    chart = (chart.configure(font=FONT)
+             .configure_axis(labelFontSize=TREND_FONT, titleFontSize=TREND_FONT)
+             .configure_legend(labelFontSize=TREND_FONT, titleFontSize=TREND_FONT)
+             .configure_title(fontSize=14, anchor="start", limit=340))
+    return vlc.vegalite_to_svg(chart.to_dict())
+
+
+def kpi_trend_chart(points: list[dict], title: str, target: float | None) -> str:
+    """One KPI (percent) over time: ``points`` are ``{"date": Thai date, "value": float}`` in
+    date order, missing values already left out; a dashed line marks the target."""
     alt, vlc = _libraries()
-    data = pd.DataFrame([{"run": i + 1, "label": f"{r['label']} ({r['as_of'] or '-'})",
-                          "status_label": status_labels[k], "count": r[k]}
-                         for i, r in enumerate(rows) for k in STATUS_KEYS])
+    dates = [p["date"] for p in points]
+    data = pd.DataFrame(points, columns=["date", "value"]).assign(
+        text=lambda f: f["value"].map(lambda v: f"{v:.1f}%"))
+    x = _date_axis(alt, dates)
+    y = alt.Y("value:Q", title="ร้อยละ", scale=alt.Scale(domain=[0, 100]),
+              axis=alt.Axis(values=[0, 25, 50, 75, 100], labelOverlap=False))
+    base = alt.Chart(data).encode(x=x, y=y)
+    layers = [base.mark_line(color=KPI_COLOR, strokeWidth=2.5),
+              base.mark_point(color=KPI_COLOR, filled=True, size=55)]
+    if len(points) <= 8:
+        layers.append(base.mark_text(dy=-11, fontSize=TREND_FONT, color="#222222")
+                      .encode(text="text:N"))
+    if target is not None:
+        # The target's label sits right of the plot, beside its line: never on a point.
+        rule = pd.DataFrame({"target": [target], "label": [["เป้าหมาย", f"{target:g}%"]]})
+        line = alt.Chart(rule).encode(y="target:Q")
+        layers += [line.mark_rule(color=TARGET_COLOR, strokeDash=[6, 4], strokeWidth=2),
+                   line.mark_text(align="left", baseline="middle", x=KPI_WIDTH + 6,
+                                  fontSize=TREND_FONT, lineHeight=14, color=TARGET_COLOR,
+                                  fontWeight="bold").encode(text="label")]
+    chart = alt.layer(*layers, title=title).properties(width=KPI_WIDTH, height=190)
+    return _svg(alt, vlc, chart)
+
+
+def trend_chart(rows: list[dict], status_labels: dict[str, str]) -> str:
+    """Assignment counts by status at each recorded date, one line per status: ``rows``
+    carry ``date`` (Thai) and a count per status key, in date order."""
+    alt, vlc = _libraries()
+    dates = [r["date"] for r in rows]
+    data = pd.DataFrame([{"date": r["date"], "status_label": status_labels[k], "count": r[k]}
+                         for r in rows for k in STATUS_KEYS])
     domain = [status_labels[s] for s in STATUS_KEYS]
     chart = (
-        alt.Chart(data, title="จำนวนการมอบหมายตามสถานะ แต่ละรอบการปรับปรุงข้อมูล")
-        .mark_line(point=True, strokeWidth=2.5)
+        alt.Chart(data, title="จำนวนรายการตามสถานะ")
+        .mark_line(point=alt.OverlayMarkDef(filled=True, size=45), strokeWidth=2.5)
         .encode(
-            x=alt.X("run:O", title="รอบที่", axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("count:Q", title="จำนวนการมอบหมาย"),
-            color=alt.Color("status_label:N", title="สถานะ",
+            x=_date_axis(alt, dates),
+            y=alt.Y("count:Q", title="จำนวนรายการ"),
+            color=alt.Color("status_label:N", title=None,
                             scale=alt.Scale(domain=domain,
-                                            range=[STATUS_COLORS[s] for s in STATUS_KEYS]),
-                            legend=alt.Legend(orient="bottom", columns=2, labelLimit=240)),
-            strokeDash=alt.StrokeDash("status_label:N", scale=alt.Scale(domain=domain),
-                                      legend=None),
+                                            range=[TREND_COLORS[s] for s in STATUS_KEYS]),
+                            legend=alt.Legend(orient="bottom", columns=1, labelLimit=300)),
+            strokeDash=alt.StrokeDash("status_label:N", scale=alt.Scale(
+                domain=domain, range=[[1, 0], [1, 0], [6, 3], [2, 2]]), legend=None),
         )
-        .properties(width=width, height=260)
-        .configure(font=FONT)
-        .configure_title(fontSize=15, anchor="start")
+        .properties(width=TREND_WIDTH, height=190)
     )
-    return vlc.vegalite_to_svg(chart.to_dict())
+    return _svg(alt, vlc, chart)
+
+
+# The trend page's KPI charts: key in the trend rows, title, key of its target.
+KPI_CHARTS = (("reporting_rate_pct", "ร้อยละความสำเร็จของการติดตามผล", "reporting_rate_pct"),
+              ("satisfaction_pct", "ร้อยละความพึงพอใจของผู้ใช้นวัตกรรม", "satisfaction_pct"),
+              ("on_time_report_pct", "ร้อยละที่รายงานภายในกำหนด", "on_time_report_pct"))
+
+
+def trend_charts(rows: list[dict], status_labels: dict[str, str],
+                 targets: dict[str, float]) -> dict[str, str]:
+    """Every chart of the trend page, by key: each KPI of KPI_CHARTS with a value at two
+    dates or more (a date without one is left out, never drawn as 0), and the counts."""
+    charts = {}
+    for key, title, target in KPI_CHARTS:
+        points = [{"date": r["date"], "value": float(r[key])} for r in rows
+                  if r.get(key) is not None]
+        if len(points) >= 2:
+            charts[key] = kpi_trend_chart(points, title, targets.get(target))
+    if len(rows) >= 2:
+        charts["counts"] = trend_chart(rows, status_labels)
+    return charts

@@ -83,6 +83,23 @@ def filters(taxonomy: Taxonomy) -> dict:
             "number": number, "status_label": status_label}
 
 
+def kpi_delta(delta: float | None, since: str, unit: str = "จุด",
+              lower_is_better: bool = False) -> dict | None:
+    """A KPI card's change since an earlier update: ``▲ 7.4 จุด`` / ``▼ 12 รายการ`` /
+    ``ไม่เปลี่ยนแปลง``, with the date and whether it is good (None: no change, or unknown)."""
+    if delta is None or pd.isna(delta):
+        return None
+    when = f"จากการปรับปรุงเมื่อ {thai_date(since)}"
+    if delta == 0:
+        return {"text": f"ไม่เปลี่ยนแปลง {when}", "good": None, "arrow": "", "value": 0,
+                "verdict": ""}
+    size = f"{abs(delta):.1f}" if unit == "จุด" else f"{abs(int(delta)):,}"
+    good = (delta < 0) if lower_is_better else (delta > 0)
+    arrow = "▲" if delta > 0 else "▼"
+    return {"text": f"{arrow} {size} {unit} {when}", "good": good, "arrow": arrow,
+            "value": delta, "verdict": "ดีขึ้น" if good else "แย่ลง"}
+
+
 # -- for machines: ISO text and JSON -----------------------------------------------------
 
 

@@ -74,8 +74,9 @@ class PageNames:
 
     @classmethod
     def of(cls, directives: Iterable[str] = (), agencies: Iterable[str] = (),
-           inspectors: Iterable[str] = ()) -> PageNames:
-        given = {"directives": directives, "agencies": agencies, "inspectors": inspectors}
+           inspectors: Iterable[str] = (), groups: Iterable[str] = ()) -> PageNames:
+        given = {"directives": directives, "agencies": agencies, "inspectors": inspectors,
+                 "groups": groups}
         return cls({family: _assign(family, (str(n) for n in names if n is not None))
                     for family, names in given.items()})
 
@@ -110,6 +111,11 @@ def agency_path(name: str) -> str:
 
 def inspector_path(name: str) -> str:
     return f"inspectors/{_current.name('inspectors', name)}.html"
+
+
+def meeting_path(group: str) -> str:
+    """A district group's printable page for the weekly meeting."""
+    return f"meeting/{_current.name('groups', group)}.html"
 
 
 def directive_path(code: str) -> str:
