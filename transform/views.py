@@ -8,10 +8,18 @@ records); inputs are never mutated.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import asdict
+from datetime import date
 
 import pandas as pd
 
-from tidtam.transform.kpis import STATUS_KEYS, agency_summary, pct, reporting_kpis
+from tidtam.transform.kpis import (
+    STATUS_KEYS,
+    agency_summary,
+    pct,
+    reporting_kpis,
+    schedule_kpis,
+)
 
 CENTRAL_GROUP = "สำนัก/หน่วยงานส่วนกลาง"  # agencies that are not district offices
 
@@ -110,6 +118,89 @@ def followup(assignments: pd.DataFrame, directives: pd.DataFrame) -> list[dict]:
         })
     rows.sort(key=lambda r: (-r["max_days_overdue"], -r["missing"], r["agency"]))
     return rows
+
+
+# Display states of an assignment's submissions (its status itself is never changed).
+FAILED = "failed"              # not_reported, but rows it submitted failed the checks
+FAILED_LATER = "failed_later"  # a valid status, and rows submitted later failed the checks
+FOLLOWUP_COLUMNS = ["directive_code", "text", "agency", "group", "inspector", "type_code",
+                    "due_date", "days_overdue", "rejected_rows", "state"]
+
+
+def submission_state(assignments: pd.DataFrame) -> pd.Series:
+    """Per assignment: ``FAILED`` when its status is ``not_reported`` and some of its
+    submissions failed the checks (``rejected_rows`` not empty), ``FAILED_LATER`` when it
+    has a valid status and failed rows too, else ``""``. The one place this rule lives."""
+    failed = assignments["rejected_rows"].fillna("").astype(str) != ""
+    silent = assignments["status"] == "not_reported"
+    state = pd.Series("", index=assignments.index, dtype=object)
+    state[failed & silent] = FAILED
+    state[failed & ~silent] = FAILED_LATER
+    return state
+
+
+def failed_rows(assignments: pd.DataFrame, rejected: pd.DataFrame) -> dict[tuple, list[dict]]:
+    """``(directive_code, agency)`` -> the sheet rows of its failed submissions, each with
+    the reason, detail and fix from ``rejected`` (the quarantine as it may be published;
+    joined on the responses sheet's row numbers)."""
+    pairs = assignments.loc[assignments["rejected_rows"].fillna("") != "",
+                            ["directive_code", "agency", "rejected_rows"]]
+    if not len(pairs):
+        return {}
+    found = {}
+    if len(rejected):
+        own = rejected[rejected["source"] == "responses"]
+        found = {int(r["row"]): r for r in records(
+            own[["row", "reason_label", "detail", "suggestion"]])}
+    out: dict[tuple, list[dict]] = {}
+    for code, agency, rows in zip(pairs["directive_code"], pairs["agency"],
+                                  pairs["rejected_rows"], strict=True):
+        out[(code, agency)] = [
+            {"row": n, "reason": found.get(n, {}).get("reason_label", ""),
+             "detail": found.get(n, {}).get("detail", ""),
+             "suggestion": found.get(n, {}).get("suggestion", "")}
+            for n in (int(v) for v in str(rows).split(";") if v.strip())]
+    return out
+
+
+def followup_sections(assignments: pd.DataFrame, directives: pd.DataFrame) -> dict:
+    """The follow-up list in three sections of assignment records, most overdue first:
+    ``never`` (not reported, nothing submitted, overdue), ``failed`` (submitted but every
+    submission failed the checks, overdue or not), ``late`` (in progress and overdue);
+    and ``not_due``, how many never-submitted assignments are not due yet."""
+    texts = directives.set_index("directive_code")["text"]
+    frame = assignments.assign(
+        text=assignments["directive_code"].map(texts).fillna(""),
+        group=group_of(assignments["district_group"]),
+        inspector=assignments["inspector"].fillna(""),
+        state=submission_state(assignments))
+    silent = (frame["status"] == "not_reported") & (frame["state"] != FAILED)
+    overdue = frame["days_overdue"] > 0
+    chosen = {"never": silent & overdue, "failed": frame["state"] == FAILED,
+              "late": (frame["status"] == "in_progress") & overdue}
+    out: dict = {"not_due": int((silent & ~overdue).sum())}
+    for name, mask in chosen.items():
+        part = frame.loc[mask, FOLLOWUP_COLUMNS].sort_values(
+            ["days_overdue", "due_date", "agency", "directive_code"],
+            ascending=[False, True, True, True], kind="stable")
+        out[name] = records(part)
+    return out
+
+
+def schedule_record(assignments: pd.DataFrame, as_of: date, target_pct: float) -> dict:
+    """``schedule_kpis`` of any subset as plain data, with ``total`` and ``met`` (the
+    on-time share against its target; None when nothing is due yet)."""
+    kpis = asdict(schedule_kpis(assignments, as_of, target_pct))
+    share = kpis["on_time_report_pct"]
+    return {**kpis, "total": len(assignments),
+            "met": None if share is None else share >= target_pct}
+
+
+def schedule_by(assignments: pd.DataFrame, by: str, as_of: date,
+                target_pct: float) -> dict[object, dict]:
+    """``schedule_record`` for each value of column ``by`` (one groupby, same rule)."""
+    return {key: schedule_record(part, as_of, target_pct)
+            for key, part in assignments.groupby(by, sort=True)}
 
 
 def records(frame: pd.DataFrame) -> list[dict]:

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
+from tidtam.render.datafiles import published_rejected
 from tidtam.render.formats import iso_values
 from tidtam.render.html import Page
 from tidtam.render.pages import SiteFacts, statuses
@@ -24,6 +25,22 @@ PERSONAL_LABELS = {"reporter": "ผู้รายงาน", "phone": "โท�
 HISTORY_COLUMNS = ["submitted_at", "source_row", "directive_code", "agency", "status", "result",
                    "obstacles", "obstacle_factors", "obstacle_factors_other", "attachments",
                    *PERSONAL_LABELS]
+
+
+def failed_rows(facts: SiteFacts) -> dict[tuple, list[dict]]:
+    """(directive, agency) -> its failed submissions' sheet rows, reasons and fixes, from
+    the quarantine as it may be published; worked out once per ``facts``."""
+    cache = facts.__dict__
+    if "_failed_rows" not in cache:
+        cache["_failed_rows"] = V.failed_rows(facts.data.assignments,
+                                              published_rejected(facts.data))
+    return cache["_failed_rows"]
+
+
+def schedule_of(facts: SiteFacts, assignments: pd.DataFrame) -> dict:
+    """The schedule KPIs of a subset of assignments, against the on-time target."""
+    return V.schedule_record(assignments, facts.data.as_of,
+                             facts.data.config.settings.targets.on_time_report_pct)
 
 
 def _mine(names: list, shard: int, shards: int) -> list:
@@ -44,7 +61,8 @@ def agency_pages(facts: SiteFacts, shard: int = 0, shards: int = 1) -> Iterator[
     reports = reports.assign(submitted_iso=iso_values(reports["submitted_at"]))
     reports_of = {agency: part for agency, part in reports.groupby("agency", sort=False)}
     a = a[a["agency"].isin(names)]
-    shown = a.assign(due_iso=iso_values(a["due_date"]), reported_iso=iso_values(a["reported_at"]))
+    shown = a.assign(due_iso=iso_values(a["due_date"]), reported_iso=iso_values(a["reported_at"]),
+                     state=V.submission_state(a))
     for agency, part in shown.groupby("agency", sort=False):
         own = reports_of.get(agency)
         history = V.report_history(own) if own is not None else {}
@@ -79,6 +97,7 @@ def _assignment_row(facts: SiteFacts, rec: dict, recs: list[dict] | None) -> dic
             "days_overdue": int(rec["days_overdue"]),
             "report_count": int(rec["report_count"]),
             "inspector": rec["inspector"] or "",
+            "state": rec["state"], "failed": failed_rows(facts).get((code, rec["agency"]), []),
             "latest": latest, "earlier": earlier, "more": more}
 
 
@@ -99,6 +118,8 @@ def _agency_page(facts: SiteFacts, agency: str, part: pd.DataFrame,
         "counts": counts,
         "reported_all": counts["not_reported"] == 0,
         "max_days_overdue": int(part["days_overdue"].max()),
+        "schedule": schedule_of(facts, part),
+        "failed_count": int((part["state"] == V.FAILED).sum()),
         "rows": rows,
     }
     return Page(agency_path(agency), "agency.html", inputs)
@@ -112,9 +133,10 @@ def directive_pages(facts: SiteFacts, shard: int = 0, shards: int = 1) -> Iterat
     directives = directives[directives["directive_code"].isin(codes)]
     a = data.assignments[data.assignments["directive_code"].isin(codes)]
     a = a.sort_values(["directive_code", "status", "agency"])
-    a = a.assign(group=V.group_of(a["district_group"]), reported_iso=iso_values(a["reported_at"]))
+    a = a.assign(group=V.group_of(a["district_group"]), reported_iso=iso_values(a["reported_at"]),
+                 state=V.submission_state(a))
     by_code = V.records_by(a[["directive_code", "agency", "group", "status", "reported_iso",
-                              "days_overdue", "report_count"]], "directive_code")
+                              "days_overdue", "report_count", "state"]], "directive_code")
     directives = directives.assign(due_iso=iso_values(directives["due_date"]))
     for d in V.records(directives):
         recs = by_code.get(d["directive_code"], [])
@@ -124,7 +146,9 @@ def directive_pages(facts: SiteFacts, shard: int = 0, shards: int = 1) -> Iterat
 def _directive_page(facts: SiteFacts, d: dict, recs: list[dict]) -> Page:
     rows = [{"agency": r["agency"], "path": agency_path(r["agency"]), "group": r["group"],
              "status": r["status"], "reported_at": r["reported_iso"],
-             "days_overdue": int(r["days_overdue"]), "report_count": int(r["report_count"])}
+             "days_overdue": int(r["days_overdue"]), "report_count": int(r["report_count"]),
+             "state": r["state"],
+             "failed": failed_rows(facts).get((r["directive_code"], r["agency"]), [])}
             for r in recs]
     inputs = {
         **facts.common("directive"),
@@ -173,7 +197,7 @@ def _inspector_page(facts: SiteFacts, name: str, part: pd.DataFrame) -> Page:
     agencies.sort(key=lambda r: (r["reported_all"], -r["not_reported"], r["agency"]))
     followed = [ag.name for ag in facts.data.config.agencies if ag.inspector == name]
     inputs = {**facts.common("inspector"), "statuses": statuses(facts),
-              "name": name, "kpis": kpis,
+              "name": name, "kpis": kpis, "schedule": schedule_of(facts, part),
               "counts": V.count_record(kpis["assignments_by_status"]),
               "directives": directives, "agencies": agencies, "followed": followed}
     return Page(inspector_path(name), "inspector.html", inputs)

@@ -10,6 +10,7 @@ from tidtam.core.model import TrendPoint
 from tidtam.render.formats import iso
 from tidtam.render.html import Page
 from tidtam.render.pages import SOURCE_LABELS, SiteFacts, statuses
+from tidtam.render.pages.entities import failed_rows, schedule_of
 from tidtam.render.urls import agency_path, directive_path
 from tidtam.transform import views as V
 from tidtam.transform.quarantine import REASONS
@@ -17,18 +18,40 @@ from tidtam.transform.quarantine import REASONS
 THIS_BUILD = "ฉบับนี้"  # the trend's last row: the data of this build
 
 
+FOLLOWUP_SECTIONS = {  # key: (heading, table id), in the page's order
+    "never": ("ยังไม่ส่งรายงาน", "t-fu-never"),
+    "failed": ("ส่งแล้วแต่ข้อมูลไม่ผ่านการตรวจสอบ", "t-fu-failed"),
+    "late": ("อยู่ระหว่างดำเนินการ เกินกำหนด", "t-fu-late"),
+}
+
+
 def followup_page(facts: SiteFacts) -> Page:
+    """Three sections of assignments to chase (see ``views.followup_sections``), each row
+    with what the page's filters need (group, inspector, type)."""
     data = facts.data
-    rows = []
-    for r in V.followup(data.assignments, data.register.directives):
-        rows.append({**r, "path": agency_path(r["agency"]),
-                     "items": [{"code": i["directive_code"], "path": directive_path(
-                         i["directive_code"]), "text": i["text"], "due": iso(i["due_date"]),
-                         "days_overdue": int(i["days_overdue"]), "inspector": i["inspector"]}
-                         for i in r["items"]]})
-    return Page("followup.html", "followup.html",
-                {**facts.common("followup"), "rows": rows,
-                 "missing_total": sum(r["missing"] for r in rows)})
+    found = V.followup_sections(data.assignments, data.register.directives)
+    failed = failed_rows(facts)
+    sections = [{"key": key, "title": title, "table_id": table_id,
+                 "rows": [_followup_row(facts, r, failed) for r in found[key]]}
+                for key, (title, table_id) in FOLLOWUP_SECTIONS.items()]
+    rows = [r for s in sections for r in s["rows"]]
+    return Page("followup.html", "followup.html", {
+        **facts.common("followup"), "sections": sections, "not_due": found["not_due"],
+        "total": len(rows),
+        "options": {"group": sorted({r["group"] for r in rows}),
+                    "inspector": sorted({r["inspector"] for r in rows if r["inspector"]}),
+                    "type": [{"code": c, "label": facts.type_labels[c]}
+                             for c in facts.type_labels if c in {r["type"] for r in rows}]}})
+
+
+def _followup_row(facts: SiteFacts, r: dict, failed: dict) -> dict:
+    code, agency = r["directive_code"], r["agency"]
+    return {"agency": agency, "path": agency_path(agency), "group": r["group"],
+            "code": code, "code_path": directive_path(code), "text": str(r["text"]),
+            "inspector": r["inspector"], "type": r["type_code"] or "",
+            "type_label": facts.type_labels.get(r["type_code"], ""),
+            "due": iso(r["due_date"]), "days_overdue": int(r["days_overdue"]),
+            "state": r["state"], "failed": failed.get((code, agency), [])}
 
 
 def quality_page(facts: SiteFacts, rejected: pd.DataFrame) -> Page:
@@ -73,6 +96,10 @@ def matrix_page(facts: SiteFacts) -> Page:
         groups = [g for g in groups if g != V.CENTRAL_GROUP] + [V.CENTRAL_GROUP]
     types = [c for c in facts.type_labels if c in by_group["row_totals"]]
     agencies = [n for n in facts.agency_meta if n in by_agency["row_totals"]]
+    target = facts.data.config.settings.targets.on_time_report_pct
+    as_of = facts.data.as_of
+    on_time_types = V.schedule_by(frame, "type_code", as_of, target)
+    on_time_groups = V.schedule_by(frame, "group", as_of, target)
 
     def cell(matrix: dict, r: str, c: str) -> dict | None:
         return matrix["cells"].get((r, c))
@@ -88,6 +115,12 @@ def matrix_page(facts: SiteFacts) -> Page:
         "agency_rows": [{"agency": n, "path": agency_path(n),
                          "cells": [cell(by_agency, n, t) for t in types],
                          "total": by_agency["row_totals"][n]} for n in agencies],
+        "target": target,
+        "schedule_types": [{"name": f"{t} {facts.type_labels[t]}", **on_time_types[t]}
+                           for t in types if t in on_time_types],
+        "schedule_groups": [{"name": g, **on_time_groups[g]} for g in groups
+                            if g in on_time_groups],
+        "schedule_all": schedule_of(facts, frame),
     })
 
 

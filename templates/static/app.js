@@ -454,3 +454,57 @@
     start();
   }
 }());
+
+/* follow-up list (issue 12) */
+/* The follow-up page's filters (group, inspector, type): they hide rows of all three
+ * sections and update each section's count. Without JS the form stays hidden and every
+ * row shows. Hidden rows are left out of the CSV download (tableRows skips them). */
+(function () {
+  "use strict";
+  function start() {
+    var form = document.getElementById("fu-filters");
+    if (!form) { return; }
+    var selects = Array.prototype.slice.call(form.querySelectorAll("select[data-fu-key]"));
+    var sections = Array.prototype.slice.call(document.querySelectorAll("[data-fu-section]"));
+    var summary = document.getElementById("fu-summary");
+    var NF = new Intl.NumberFormat("en-US");
+    function apply() {
+      var wanted = selects.map(function (s) { return [s.getAttribute("data-fu-key"), s.value]; })
+        .filter(function (kv) { return kv[1] !== ""; });
+      var shown = 0, total = 0;
+      sections.forEach(function (section) {
+        var rows = section.querySelectorAll("tbody tr");
+        var visible = 0;
+        Array.prototype.forEach.call(rows, function (tr) {
+          var ok = wanted.every(function (kv) { return tr.getAttribute("data-" + kv[0]) === kv[1]; });
+          tr.hidden = !ok;
+          if (ok) { visible += 1; }
+        });
+        shown += visible;
+        total += rows.length;
+        var count = section.querySelector("[data-fu-count]");
+        if (count) { count.textContent = NF.format(visible); }
+        var none = section.querySelector(".fu-none");
+        if (none) { none.hidden = visible > 0 || !rows.length; }
+      });
+      var active = selects.filter(function (s) { return s.value !== ""; }).map(function (s) {
+        return form.querySelector('label[for="' + s.id + '"]').textContent + " " +
+          s.options[s.selectedIndex].text;
+      });
+      summary.textContent = active.length ? "แสดง " + NF.format(shown) + " จาก " + NF.format(total) + " รายการ" : "";
+      Array.prototype.forEach.call(document.querySelectorAll(".filter-stamp"), function (node) {
+        node.textContent = "ตัวกรอง: " + (active.length ? active.join(" · ") : "ทั้งหมด");
+      });
+    }
+    form.hidden = false;
+    form.addEventListener("change", apply);
+    form.addEventListener("reset", function () { setTimeout(apply, 0); });
+    form.addEventListener("submit", function (ev) { ev.preventDefault(); });
+    apply();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+}());
