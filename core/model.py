@@ -252,19 +252,63 @@ class KPIs:
     satisfaction_target_pct: float
     quality: dict[str, SheetQuality]
     schedule: ScheduleKPIs
+    change: ChangeKPIs | None = None  # None: no earlier recorded run to compare with
 
     def as_dict(self) -> dict:
         """Plain JSON-ready data, in the file's key order."""
         return asdict(self)
 
 
+# The seed KPIs a recorded run keeps for the trend page and the change block, in kpis.json's
+# names (an older run may lack some: its value is then None).
+TREND_KPIS = ("reporting_rate_pct", "assignments_reported_pct", "satisfaction_pct",
+              "on_time_report_pct", "assignments_overdue")
+
+
 @dataclass(frozen=True)
 class TrendPoint:
-    """One earlier recorded run, as the trend page draws it."""
+    """One recorded run (or this build), as the trend page draws it: dated by its as-of date."""
 
-    label: str
-    as_of: str
-    counts: dict[str, int]
+    as_of: str                        # ISO date the run's data was as of
+    counts: dict[str, int]            # assignments by status
+    kpis: dict[str, float | int | None] = field(default_factory=dict)  # TREND_KPIS
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """An earlier recorded run that this build is compared with (see transform/changes.py)."""
+
+    run_id: int
+    as_of: date
+    statuses: pd.DataFrame            # directive_code, agency, status as that run saw them
+    kpis: dict[str, float | int | None]  # TREND_KPIS as recorded (None: not recorded)
+
+
+# data/changes.csv, in this column order (a machine contract).
+CHANGE_COLUMNS = ["directive_code", "agency", "from_status", "to_status", "from_as_of",
+                  "to_as_of"]
+
+
+@dataclass(frozen=True)
+class ChangeKPIs:
+    """The ``change`` block of kpis.json: the baseline's as-of date and each KPI's delta
+    (this build minus the baseline; None when either side has no value)."""
+
+    since: str
+    reporting_rate_pct: float | None
+    assignments_reported_pct: float | None
+    satisfaction_pct: float | None
+    assignments_overdue: int | None
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What changed since a baseline run: one row per assignment whose status differs
+    (CHANGE_COLUMNS plus ``kind``), and the KPI deltas."""
+
+    since: date
+    frame: pd.DataFrame
+    kpis: ChangeKPIs
 
 
 @dataclass(frozen=True)

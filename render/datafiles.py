@@ -11,7 +11,8 @@ from datetime import datetime, time
 
 import pandas as pd
 
-from tidtam.core.model import Dataset, KPIs, Output
+from tidtam.core import cells
+from tidtam.core.model import CHANGE_COLUMNS, Changes, Dataset, KPIs, Output
 from tidtam.render import exports
 from tidtam.render.digest import bytes_hash, code_hash
 from tidtam.render.exports import write_csv, write_xlsx
@@ -19,16 +20,21 @@ from tidtam.render.formats import iso_frame
 from tidtam.transform.privacy import public_rejected, redact
 
 KPIS_FILE = "data/kpis.json"
+CHANGES_FILE = "data/changes.csv"
 XLSX_FILE = "data/tidtam-data.xlsx"
 # The four tables, in the CSV files and as the workbook's sheets (names are a contract).
 TABLES = {"assignments": "การมอบหมาย", "directives": "ข้อสั่งการ", "reports": "รายงานผล",
           "rejected": "แถวที่ถูกกัก"}
 
 
-def data_files(data: Dataset, kpis: KPIs) -> Iterator[Output]:
-    """kpis.json, a CSV file per table, then the workbook of the same tables."""
+def data_files(data: Dataset, kpis: KPIs, changes: Changes | None = None) -> Iterator[Output]:
+    """kpis.json, changes.csv, a CSV file per table, then the workbook of the tables."""
     content = kpis_json(kpis)
     yield Output(KPIS_FILE, bytes_hash(content), lambda path: path.write_bytes(content))
+    # Every assignment whose status differs from the run compared with (headers only when
+    # there is no such run).
+    changed = changes.frame[CHANGE_COLUMNS] if changes else pd.DataFrame(columns=CHANGE_COLUMNS)
+    yield Output(CHANGES_FILE, None, lambda target: write_csv(changed, target))
     tables = export_tables(data)
     csv_files = tuple(f"data/{name}.csv" for name in tables)
     for path, frame in zip(csv_files, tables.values(), strict=True):
@@ -39,7 +45,8 @@ def data_files(data: Dataset, kpis: KPIs) -> Iterator[Output]:
     # changed, without writing every sheet again.
     stamp = datetime.combine(data.as_of, time())
     sheets = {TABLES[n]: f for n, f in tables.items()}
-    yield Output(XLSX_FILE, bytes_hash(code_hash(exports).encode(), stamp.isoformat().encode()),
+    code = code_hash(exports, cells).encode()  # the formula rule is core's (core/cells.py)
+    yield Output(XLSX_FILE, bytes_hash(code, stamp.isoformat().encode()),
                  lambda path: write_xlsx(sheets, stamp, path), derived_from=csv_files)
 
 

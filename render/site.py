@@ -15,25 +15,28 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from tidtam.core.model import Dataset, KPIs, Output, TrendPoint
+from tidtam.core.model import Changes, Dataset, KPIs, Output, TrendPoint
 from tidtam.core.paths import TEMPLATES_DIR
-from tidtam.render.charts import summary_charts, trend_chart
+from tidtam.render.charts import summary_charts, trend_charts
 from tidtam.render.datafiles import data_files, published_rejected
 from tidtam.render.digest import PageDigests, bytes_hash
 from tidtam.render.html import Assets, Page, environment, render_page
 from tidtam.render.pages import SiteFacts
+from tidtam.render.pages.changes import changes_page
 from tidtam.render.pages.entities import agency_pages, directive_pages, inspector_pages
 from tidtam.render.pages.lists import (
     followup_page,
     matrix_page,
     quality_page,
     satisfaction_page,
-    trend_page,
 )
+from tidtam.render.pages.meeting import meeting_pages
 from tidtam.render.pages.overview import overview_page
 from tidtam.render.pages.summary import summary_page
+from tidtam.render.pages.trend import trend_page
 from tidtam.render.urls import PageNames, use
 from tidtam.render.writer import Staging, write_parts
+from tidtam.transform.views import group_of
 
 OVERVIEW_FILE = "tidtam-overview.html"  # the whole overview in one file (for Drive, e-mail)
 # How much one part of entity pages holds: enough parts for the processes to finish
@@ -44,16 +47,18 @@ PAGES_PER_PART = 500     # directive pages
 
 @dataclass
 class Site:
-    """What a site draws (the data, its KPIs, earlier runs' counts) and how it is drawn."""
+    """What a site draws (the data, its KPIs, earlier runs' counts, what changed since the
+    run it is compared with) and how it is drawn."""
 
     data: Dataset
     kpis: KPIs
     trend: list[TrendPoint] | None = None
+    changes: Changes | None = None
     templates: Path = TEMPLATES_DIR
 
     @functools.cached_property
     def facts(self) -> SiteFacts:
-        return SiteFacts.of(self.data, self.kpis)
+        return SiteFacts.of(self.data, self.kpis, self.changes)
 
     @functools.cached_property
     def env(self) -> Environment:
@@ -77,7 +82,8 @@ class Site:
             agencies=[*a["agency"].dropna().unique().tolist(),
                       *(agency.name for agency in data.config.agencies)],
             inspectors=[*a["inspector"].dropna().unique().tolist(),
-                        *directives["inspector"].dropna().unique().tolist()])
+                        *directives["inspector"].dropna().unique().tolist()],
+            groups=group_of(a["district_group"]).unique().tolist())
 
     def prepare(self) -> None:
         """Compile the templates and read the assets once, before worker processes fork."""
@@ -139,7 +145,7 @@ def site_map(site: Site, part: Part | None = None) -> Iterator[Output]:
 
 
 def _data(site: Site, _part: Part) -> Iterator[Output]:
-    return data_files(site.data, site.kpis)
+    return data_files(site.data, site.kpis, site.changes)
 
 
 def _static(site: Site, _part: Part) -> Iterator[Output]:
@@ -163,7 +169,11 @@ def _overview(site: Site, _part: Part) -> Iterator[Output]:
 def _lists(site: Site, _part: Part) -> Iterator[Output]:
     facts, labels = site.facts, site.facts.labels
     yield site.output(satisfaction_page(facts))
-    yield site.output(trend_page(facts, site.trend, lambda rows: trend_chart(rows, labels)))
+    yield site.output(trend_page(facts, site.trend,
+                                 lambda rows, targets: trend_charts(rows, labels, targets)))
+    yield site.output(changes_page(facts))
+    for page in meeting_pages(facts):
+        yield site.output(page)
     yield site.output(followup_page(facts))
     yield site.output(quality_page(facts, published_rejected(site.data)))
     yield site.output(matrix_page(facts))
@@ -194,15 +204,17 @@ def write_site(site: Site, folder: Path, previous: Path | None) -> dict[str, str
 
 
 def render_site(data: Dataset, kpis: KPIs, out_dir: Path, previous: Path | None = None,
-                trend: list[TrendPoint] | None = None) -> dict[str, str]:
+                trend: list[TrendPoint] | None = None,
+                changes: Changes | None = None) -> dict[str, str]:
     """Render the site into ``out_dir``, swapped in whole; returns ``{path: how}``.
 
     ``previous`` is the site to carry unchanged files over from (default: ``out_dir``);
-    ``trend`` the status counts of earlier runs (None: no history).
+    ``trend`` the recorded runs (None: no history); ``changes`` what changed since the run
+    compared with (None: none).
     """
     out_dir = Path(out_dir)
     with Staging(out_dir) as staging:
-        outcome = write_site(Site(data, kpis, trend), staging.folder,
+        outcome = write_site(Site(data, kpis, trend, changes), staging.folder,
                              out_dir if previous is None else previous)
         staging.swap_in()
     return outcome

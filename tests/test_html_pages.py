@@ -214,15 +214,17 @@ def test_trend_page_from_history_points(tmp_path, config):
     from tidtam.transform.dataset import compute_kpis, normalize
 
     data = normalize(read_source(SAMPLE / "data", config), config, AS_OF)
-    points = [TrendPoint("รอบ 1", "2024-07-01", {"done": 10, "not_reported": 374}),
-              TrendPoint("รอบ 2", "2024-07-15",
-                         {"done": 100, "in_progress": 50, "not_reported": 234})]
+    points = [TrendPoint("2024-07-01", {"done": 10, "not_reported": 374}),
+              TrendPoint("2024-07-15", {"done": 100, "in_progress": 50, "not_reported": 234})]
     render_site(data, compute_kpis(data), tmp_path / "s", trend=points)
     page = soup(tmp_path / "s", "trend.html")
     rows = page.select("#t-trend tbody tr")
-    assert [r.th.get_text() for r in rows] == ["รอบ 1", "รอบ 2", "ฉบับนี้"]
-    assert rows[1].select("td")[-2].get_text() == "39.1%"  # 150 of 384 reported
-    assert page.find("svg") is not None  # the one chart, pre-rendered
+    assert [r.th.get_text(" ", strip=True) for r in rows] == [
+        "1 ก.ค. 2567", "15 ก.ค. 2567", "31 ก.ค. 2567 (ฉบับนี้)"]  # dated by as-of date
+    reported = rows[1].select_one('[data-k="assignments_reported_pct"]')
+    assert reported.get_text() == "39.1%"  # 150 of 384 reported (the run kept only counts)
+    assert rows[1].select_one('[data-k="reporting_rate_pct"]').get_text() == "-"  # not 0
+    assert page.select_one("#chart-counts svg") is not None  # pre-rendered
     assert not page.select(".notice")
 
 

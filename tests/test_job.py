@@ -301,7 +301,10 @@ def test_cli_sync_then_ask_the_history(project):
         f"first: {row['submitted_at']} [{_status(project, row)}] {row['result']}"
     )
     trend = cli_run(project, "history", "trend").stdout.splitlines()
-    assert trend[0] == "run_id,started_at,as_of,done,in_progress,cannot,not_reported"
+    assert trend[0] == ("run_id,started_at,as_of,done,in_progress,cannot,not_reported,"
+                        "reporting_rate_pct,assignments_reported_pct,satisfaction_pct,"
+                        "on_time_report_pct,assignments_overdue")
+    assert trend[1].split(",")[-5] == "60.29"  # the run's reporting rate, recorded
     assert trend[1].split(",")[2] == "2024-07-31"
     assert "\tok\t" in cli_run(project, "history", "runs").stdout
 

@@ -9,7 +9,7 @@ from conftest import AS_OF, SAMPLE
 
 from tidtam.core.model import RawSheet
 from tidtam.core.paths import TEMPLATES_DIR
-from tidtam.pipeline import build, recorded_trend
+from tidtam.pipeline import build
 from tidtam.render.site import OVERVIEW_FILE, Site, site_map, write_site
 from tidtam.render.urls import agency_path, directive_path
 from tidtam.render.writer import MANIFEST, Staging
@@ -106,7 +106,7 @@ def edited(tmp_path, name: str):
 
 def page_digests(sample, templates=TEMPLATES_DIR) -> dict[str, str]:
     data, kpis = sample
-    return {o.path: o.digest for o in site_map(Site(data, kpis, None, templates))
+    return {o.path: o.digest for o in site_map(Site(data, kpis, templates=templates))
             if o.path.endswith(".html")}
 
 
@@ -131,7 +131,8 @@ def test_editing_an_included_template_changes_the_pages_that_include_it(sample, 
     pages = set(page_digests(sample))
     statusbar = changed(sample, tmp_path, "_statusbar.html")
     # Every page with a status bar, none without.
-    without = {"followup.html", "quality.html", "satisfaction.html"}
+    without = {"followup.html", "quality.html", "satisfaction.html", "trend.html",
+               "changes.html", *(p for p in pages if p.startswith("meeting/"))}
     assert statusbar == pages - without
     assert changed(sample, tmp_path / "k", "_kpi_card.html") == \
         {"index.html", OVERVIEW_FILE, "summary.html", "satisfaction.html"}
@@ -143,7 +144,7 @@ def test_a_template_edit_rewrites_only_its_pages(sample, config, tmp_path):
     build(read_source(SAMPLE / "data", config), config, out, AS_OF)
     before = inodes(out)
     with Staging(out) as staging:
-        site = Site(data, kpis, recorded_trend(config), edited(tmp_path, "agency.html"))
+        site = Site(data, kpis, templates=edited(tmp_path, "agency.html"))
         write_site(site, staging.folder, out)
         staging.swap_in()
     after = inodes(out)

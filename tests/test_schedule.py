@@ -102,7 +102,8 @@ def table():
          (12, "D-00", AGENCIES[0].name, "missing_status"),
          (40, "D-00", AGENCIES[0].name, "test_row"),          # not a submission
          (41, "D-99", AGENCIES[0].name, "not_assigned"),      # no such assignment
-         (77, "D-08", AGENCIES[8].name, "future_timestamp")],
+         (77, "D-08", AGENCIES[8].name, "future_timestamp"),  # not sent yet, as of then
+         (78, "D-08", AGENCIES[8].name, "unknown_agency_alias")],
         columns=["source_row", "directive_code", "agency", "reason"])
     return assignment_status(pairs, directives, reports, AGENCIES, AS_OF, rejected,
                              "Asia/Bangkok")
@@ -124,7 +125,7 @@ def test_schedule_rules(table, i):
 
 
 def test_rejected_rows_are_the_pairs_failed_submissions_ascending(table):
-    assert table["rejected_rows"].tolist() == ["12;305"] + [""] * 7 + ["77"] + [""] * 2
+    assert table["rejected_rows"].tolist() == ["12;305"] + [""] * 7 + ["78"] + [""] * 2
 
 
 def test_no_reports_and_no_rejections_at_all():
@@ -290,7 +291,8 @@ def test_schedule_properties_on_the_sample(config, as_of):
 
 def test_schedule_kpis_of_the_sample(sample):
     k = compute_kpis(sample)
-    assert list(k.as_dict())[-1] == "schedule"
+    assert list(k.as_dict())[-2:] == ["schedule", "change"]
+    assert k.change is None  # compute_kpis knows no earlier run
     s = k.as_dict()["schedule"]
     assert list(s) == ["assignments_overdue", "on_time_report_pct",
                        "on_time_report_target_pct", "median_days_overdue"]

@@ -14,7 +14,7 @@ from tidtam.core.model import printable
 from tidtam.transform.agencies import AgencyDirectory
 
 
-def _as_of(_ctx, _param, value: str | None) -> date | None:
+def _date(_ctx, _param, value: str | None) -> date | None:
     if value is None:
         return None
     try:
@@ -32,7 +32,10 @@ def config_option(fn):
 
 def build_options(fn):
     """--out and --as-of, shared by build and sync."""
-    fn = click.option("--as-of", "as_of", callback=_as_of, metavar="YYYY-MM-DD",
+    fn = click.option("--since", callback=_date, metavar="YYYY-MM-DD",
+                      help="Show what changed since the latest recorded run dated on or "
+                           "before this day (default: the latest run dated before --as-of).")(fn)
+    fn = click.option("--as-of", "as_of", callback=_date, metavar="YYYY-MM-DD",
                       help="The date the dashboard is 'as of' (default: today in Bangkok); "
                            "fixes it so builds are reproducible.")(fn)
     fn = click.option("--out", "out_dir", type=click.Path(path_type=Path),
@@ -77,20 +80,30 @@ def cli() -> None:
 @click.option("--pdf", is_flag=True,
               help="Also print the executive summary to OUT/tidtam-summary.pdf "
                    "(needs Chromium at /usr/bin/chromium).")
+@click.option("--record", is_flag=True,
+              help="Record this build as a run in the history database, as sync does "
+                   "(its trend point and the baseline of later changes).")
+@click.option("--history", "history_path", type=click.Path(path_type=Path, dir_okay=False),
+              default=None, help="History database to read (and with --record, write) "
+                                 "instead of history.path in config/sync.yaml.")
 @config_option
 @build_options
 def build(source: Path, config_dir: Path | None, out_dir: Path, as_of: date | None,
-          pdf: bool) -> None:
+          since: date | None, pdf: bool, record: bool, history_path: Path | None) -> None:
     """Build the dashboard from downloaded sheets.
 
     Example:
 
+    \b
         tidtam build --source sample/data --as-of 2024-07-31 --out site [--pdf]
+        tidtam build --source sample/data --as-of 2024-06-30 --record --history var/h.sqlite
+        tidtam build --source sample/data --since 2024-06-30
     """
-    from tidtam.pipeline import build_from_source
+    from tidtam.pipeline import HistoryUse, build_from_source
 
     config = load_config(config_dir)
-    result = build_from_source(source, config, out_dir, as_of, log=log)
+    use = HistoryUse(path=history_path, record=record, since=since)
+    result = build_from_source(source, config, out_dir, as_of, log=log, use=use)
     if pdf:
         from tidtam.render.pdf import write_summary_pdf
 
@@ -145,7 +158,8 @@ def main() -> None:
 @config_option
 @build_options
 def sync(spreadsheet: str | None, key_file: Path | None, no_publish: bool, force: bool,
-         config_dir: Path | None, out_dir: Path, as_of: date | None) -> None:
+         config_dir: Path | None, out_dir: Path, as_of: date | None,
+         since: date | None) -> None:
     """Pull the sheets from Google, build, record in history, publish: the whole job.
 
     One line per stage goes to stderr. Exit codes: 2 config (or an output folder tidtam
@@ -163,7 +177,7 @@ def sync(spreadsheet: str | None, key_file: Path | None, no_publish: bool, force
 
     options = SyncOptions(config_dir=config_dir, out_dir=out_dir, as_of=as_of,
                           spreadsheet=spreadsheet, key_file=key_file, publish=not no_publish,
-                          force=force)
+                          force=force, since=since)
     result = run_sync(options, log)
     k = result.kpis
     click.echo(f"synced (run {result.run_id}): reporting rate {_pct(k.reporting_rate_pct)}, "
@@ -222,7 +236,7 @@ def history_runs(limit: int, config_dir: Path | None) -> None:
 @history.command("trend")
 @config_option
 def history_trend(config_dir: Path | None) -> None:
-    """Assignment status counts of every recorded run, as CSV (for a trend chart).
+    """Status counts and seed KPIs of every recorded run, by date, as CSV.
 
     Example:
 
@@ -231,13 +245,16 @@ def history_trend(config_dir: Path | None) -> None:
     import csv
     import sys
 
+    from tidtam.core.model import TREND_KPIS
     from tidtam.job import open_history
 
     config, db = open_history(config_dir)
     keys = [s.key for s in config.taxonomy.statuses]
     writer = csv.writer(sys.stdout)
-    writer.writerow(["run_id", "started_at", "as_of", *keys])
+    writer.writerow(["run_id", "started_at", "as_of", *keys, *TREND_KPIS])
     with db:
         for point in db.status_trend():
-            writer.writerow([point.run_id, point.started_at, point.as_of or "",
-                             *(point.counts.get(k, 0) for k in keys)])
+            kpis = [point.kpis.get(k) for k in TREND_KPIS]
+            writer.writerow([point.run_id, point.started_at, point.as_of,
+                             *(point.counts.get(k, 0) for k in keys),
+                             *("" if v is None else v for v in kpis)])

@@ -27,7 +27,8 @@ from typing import Any
 import pandas as pd
 
 from tidtam.core.errors import ConfigError
-from tidtam.core.model import KPIs
+from tidtam.core.model import Baseline, KPIs
+from tidtam.transform.changes import trend_kpis
 
 OUTCOMES = ("running", "built", "ok", "failed", "interrupted")
 REPORT_FIELDS = (
@@ -90,7 +91,14 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (directive_code, agency, run_id)
     );
     """,
+    # 2: the seed KPIs of each recorded run (JSON of core.model.TREND_KPIS), for the trend
+    # page and the change block.
+    """
+    ALTER TABLE runs ADD COLUMN kpis TEXT
+    """,
 )
+# A run's date: its as-of date, or (older runs recorded none) the local day it started.
+RUN_DATE = "coalesce(as_of, substr(started_at, 1, 10))"
 
 
 @dataclass(frozen=True)
@@ -114,12 +122,13 @@ class ReportAnswer:
 
 @dataclass(frozen=True)
 class TrendPoint:
-    """Assignment status counts as one run saw them."""
+    """Assignment status counts and seed KPIs as one run saw them."""
 
     run_id: int
     started_at: str
-    as_of: str | None
+    as_of: str  # the run's date (RUN_DATE)
     counts: Mapping[str, int]
+    kpis: Mapping[str, Any]  # TREND_KPIS; empty for runs recorded before schema 2
 
 
 def _now() -> str:
@@ -254,8 +263,10 @@ class History:
         assignments: pd.DataFrame,
         kpis: KPIs | None,
         snapshot: Path | None = None,
+        as_of: date | None = None,
     ) -> RecordStats:
-        """Store a build's reports, assignment changes and counts in one transaction."""
+        """Store a build's reports, assignment changes, counts and seed KPIs (with the as-of
+        date the build used) in one transaction."""
         with self.transaction() as conn:
             before = conn.total_changes
             conn.executemany(
@@ -276,7 +287,8 @@ class History:
             conn.execute(
                 "UPDATE runs SET outcome = 'built', snapshot = ?, rows_read = ?, "
                 "reports_accepted = ?, rows_rejected = ?, assignments_total = ?, "
-                "new_reports = ?, changed_assignments = ?, status_counts = ? WHERE run_id = ?",
+                "new_reports = ?, changed_assignments = ?, status_counts = ?, kpis = ?, "
+                "as_of = coalesce(?, as_of) WHERE run_id = ?",
                 (
                     str(snapshot) if snapshot else None,
                     kpis.rows_read if kpis else None,
@@ -286,6 +298,8 @@ class History:
                     new_reports,
                     len(changes),
                     json.dumps(counts, sort_keys=True),
+                    json.dumps(trend_kpis(kpis)) if kpis else None,
+                    as_of.isoformat() if as_of else None,
                     run_id,
                 ),
             )
@@ -373,15 +387,36 @@ class History:
         return [r[0] for r in rows]
 
     def status_trend(self) -> list[TrendPoint]:
-        """Assignment status counts of every run that recorded a build, oldest first."""
+        """Status counts and seed KPIs of every run that recorded a build, by date (then
+        run), oldest first."""
         rows = self.conn.execute(
-            "SELECT run_id, started_at, as_of, status_counts FROM runs "
-            "WHERE status_counts IS NOT NULL ORDER BY run_id"
+            f"SELECT run_id, started_at, {RUN_DATE} AS day, status_counts, kpis FROM runs "
+            "WHERE status_counts IS NOT NULL ORDER BY day, run_id"
         )
         return [
-            TrendPoint(r["run_id"], r["started_at"], r["as_of"], json.loads(r["status_counts"]))
+            TrendPoint(r["run_id"], r["started_at"], r["day"], json.loads(r["status_counts"]),
+                       json.loads(r["kpis"]) if r["kpis"] else {})
             for r in rows
         ]
+
+    def baseline(self, *, before: date | None = None, on_or_before: date | None = None,
+                 exclude: int | None = None) -> Baseline | None:
+        """The latest recorded run dated before ``before`` (or on or before
+        ``on_or_before``), the last of its day; None when there is none. ``exclude``: a run
+        to leave out (the one being recorded)."""
+        if (before is None) == (on_or_before is None):
+            raise ValueError("give exactly one of before and on_or_before")
+        limit, op = (before, "<") if before else (on_or_before, "<=")
+        row = self.conn.execute(
+            f"SELECT run_id, {RUN_DATE} AS day, kpis FROM runs WHERE status_counts IS NOT NULL "
+            f"AND {RUN_DATE} {op} ? AND run_id != ? ORDER BY day DESC, run_id DESC LIMIT 1",
+            (limit.isoformat(), -1 if exclude is None else exclude),
+        ).fetchone()
+        if row is None:
+            return None
+        return Baseline(run_id=int(row["run_id"]), as_of=date.fromisoformat(row["day"]),
+                        statuses=self.assignment_statuses(int(row["run_id"])),
+                        kpis=json.loads(row["kpis"]) if row["kpis"] else {})
 
     def assignment_statuses(self, run_id: int) -> pd.DataFrame:
         """Every assignment's state as run ``run_id`` saw it (rebuilt from the changes)."""

@@ -30,7 +30,7 @@ from tidtam.core.errors import (
 from tidtam.core.model import REQUIRED_ROLES, KPIs
 from tidtam.history import History, RecordStats, ReportAnswer
 from tidtam.lock import run_lock
-from tidtam.pipeline import BuildResult, build_staged, refuse_overlap, trend_points
+from tidtam.pipeline import BuildResult, build_staged, past_of, refuse_overlap, today
 from tidtam.publish import describe, publish_drive, publish_folder
 from tidtam.render.atomic import check_replaceable
 from tidtam.render.writer import MANIFEST, Staging, writing
@@ -62,6 +62,7 @@ class SyncOptions:
     key_file: Path | None = None
     publish: bool = True
     force: bool = False  # publish even far fewer reports than the last published run
+    since: date | None = None  # compare with the latest run on or before (None: the last)
 
 # A sync publishes no site with fewer accepted reports than this share of the last one's.
 SHRINK_LIMIT = 0.5
@@ -256,9 +257,10 @@ class _Job:
         """Build from what was saved, so a snapshot always rebuilds to the same site; the
         local site is the previous build, whose unchanged files are carried over."""
         self.stage, t = "build", time.perf_counter()
-        trend = trend_points(self.history.status_trend(), self.config)
+        as_of = self.options.as_of or today(self.config)
+        past = past_of(self.history, self.config, as_of, self.options.since, exclude=self.run_id)
         built = build_staged(lambda: read_snapshot(snapshot).sheets(), self.config, staging,
-                             self.options.as_of, log=self.log, trend=trend)
+                             as_of, log=self.log, past=past)
         self.log(f"build: {len(built.files)} files ({_secs(t)})")
         return built
 
@@ -279,9 +281,11 @@ class _Job:
     def _record(self, built: BuildResult, snapshot: Path) -> RecordStats:
         self.stage, t = "record", time.perf_counter()
         stats = self.history.record_build(self.run_id, built.reports, built.assignments,
-                                          built.kpis, snapshot)
+                                          built.kpis, snapshot,
+                                          date.fromisoformat(built.kpis.as_of))
         self.log(f"record: run {self.run_id}, {stats.new_reports} new reports, "
-                 f"{stats.changed_assignments} assignment changes ({_secs(t)})")
+                 f"{stats.changed_assignments} assignments with a new status or report "
+                 f"({_secs(t)})")
         return stats
 
     def _publish(self, staging: Staging, account: ServiceAccount, policy: RetryPolicy,

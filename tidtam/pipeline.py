@@ -7,7 +7,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -16,14 +16,15 @@ import pandas as pd
 
 from tidtam import history
 from tidtam.core.config import Config
-from tidtam.core.errors import OutputRefused, TidtamError
-from tidtam.core.model import Dataset, KPIs, RawSheet, TrendPoint
+from tidtam.core.errors import ConfigError, OutputRefused, TidtamError
+from tidtam.core.model import Baseline, Changes, Dataset, KPIs, RawSheet, TrendPoint
 from tidtam.history import History
-from tidtam.render.formats import thai_datetime
+from tidtam.lock import run_lock
 from tidtam.render.site import Site, write_site
 from tidtam.render.writer import Staging, writing
 from tidtam.sync.files import read_source
 from tidtam.sync.settings import load_sync_settings
+from tidtam.transform.changes import compare
 from tidtam.transform.dataset import compute_kpis, normalize
 
 Log = Callable[[str], None]
@@ -38,6 +39,7 @@ class BuildResult:
     dataset: Dataset
     out_dir: Path
     files: list[str]
+    changes: Changes | None = None
 
     @property
     def reports(self) -> pd.DataFrame:
@@ -52,6 +54,15 @@ class BuildResult:
         return self.dataset.rejected
 
 
+@dataclass(frozen=True)
+class Past:
+    """What earlier recorded runs give a build: the trend (None: no history to read) and the
+    run to compare with (None: none recorded before)."""
+
+    trend: list[TrendPoint] | None = None
+    baseline: Baseline | None = None
+
+
 def today(config: Config) -> date:
     """Today in the configured timezone (Asia/Bangkok)."""
     return datetime.now(ZoneInfo(config.settings.timezone)).date()
@@ -59,7 +70,7 @@ def today(config: Config) -> date:
 
 def build(sheets: Sheets | Callable[[], Sheets], config: Config, out_dir: Path,
           as_of: date | None = None, log: Log | None = None, previous: Path | None = None,
-          trend: list[TrendPoint] | None = None) -> BuildResult:
+          past: Past | None = None) -> BuildResult:
     """Normalize ``sheets``, compute the KPIs and write the site into ``out_dir``, swapped
     in whole (a failed build leaves the old site as it was).
 
@@ -67,13 +78,14 @@ def build(sheets: Sheets | Callable[[], Sheets], config: Config, out_dir: Path,
     as they are normalized, and the render gets their memory (at a million rows they
     take gigabytes). Files whose inputs did not change are carried over from
     ``previous`` (default: ``out_dir`` itself), so a rebuild renders only what changed.
-    ``trend`` is the status counts of earlier runs (default: those recorded in the history
-    database of the config's sync.yaml, when there is one).
+    ``past`` is what earlier runs recorded (default: read from the history database of the
+    config's sync.yaml, when there is one: the trend, and the latest run dated before
+    ``as_of`` to compare with).
     """
     out_dir = Path(out_dir)
     refuse_overlap(out_dir, config=config.dir)
     with writing(out_dir), Staging(out_dir) as staging:
-        result = build_staged(sheets, config, staging, as_of, log, previous, trend)
+        result = build_staged(sheets, config, staging, as_of, log, previous, past)
         staging.swap_in()
     return result
 
@@ -93,23 +105,31 @@ def refuse_overlap(out_dir: Path, **folders: Path | None) -> None:
 
 def build_staged(sheets: Sheets | Callable[[], Sheets], config: Config, staging: Staging,
                  as_of: date | None = None, log: Log | None = None,
-                 previous: Path | None = None,
-                 trend: list[TrendPoint] | None = None) -> BuildResult:
+                 previous: Path | None = None, past: Past | None = None) -> BuildResult:
     """:func:`build` into ``staging``, which the caller swaps in (or drops) when it decides."""
     log = log or (lambda _msg: None)
     as_of = as_of or today(config)
-    trend = recorded_trend(config) if trend is None else trend
+    if past is None:
+        past = read_past(configured_history(config), config, as_of)
     with gc_paused():
         data, kpis = _normalize(sheets, config, as_of, log)
         del sheets
+        changes = None
+        if past.baseline is not None:
+            changes = compare(past.baseline, data.assignments, kpis, as_of)
+            kpis = replace(kpis, change=changes.kpis)
+            log(f"change: {len(changes.frame)} assignments changed status since the run "
+                f"of {changes.since.isoformat()}")
+        trend = _without_day(past.trend, as_of)
         started = time.perf_counter()
         target = staging.target
-        files = write_site(Site(data, kpis, trend), staging.folder,
+        files = write_site(Site(data, kpis, trend, changes), staging.folder,
                            target if previous is None else previous)
         kept = sum(1 for how in files.values() if how == "kept")
         log(f"render: {len(files)} files ({len(files) - kept} rendered, {kept} unchanged) -> "
             f"{target} ({_secs(started)})")
-        return BuildResult(kpis=kpis, dataset=data, out_dir=target, files=sorted(files))
+        return BuildResult(kpis=kpis, dataset=data, out_dir=target, files=sorted(files),
+                           changes=changes)
 
 
 def _normalize(sheets: Sheets | Callable[[], Sheets], config: Config, as_of: date,
@@ -126,11 +146,26 @@ def _normalize(sheets: Sheets | Callable[[], Sheets], config: Config, as_of: dat
     return data, kpis
 
 
+@dataclass(frozen=True)
+class HistoryUse:
+    """How a build uses the history database: which file (None: the one sync.yaml names),
+    whether to record the build as a run, and the date to compare with (None: the latest
+    run dated before the build's as-of date)."""
+
+    path: Path | None = None
+    record: bool = False
+    since: date | None = None
+
+
 def build_from_source(source: Path, config: Config, out_dir: Path, as_of: date | None = None,
-                      log: Log | None = None) -> BuildResult:
-    """Read a CSV folder, an .xlsx workbook or a snapshot, then :func:`build`."""
+                      log: Log | None = None, use: HistoryUse | None = None) -> BuildResult:
+    """Read a CSV folder, an .xlsx workbook or a snapshot, then :func:`build` (recorded in
+    the history database as a run, as `sync` records one, when ``use.record``)."""
     log = log or (lambda _msg: None)
+    use = use or HistoryUse()
     refuse_overlap(Path(out_dir), source=source)
+    as_of = as_of or today(config)
+    path = use.path or configured_history(config)
 
     def read() -> Sheets:
         started = time.perf_counter()
@@ -139,34 +174,102 @@ def build_from_source(source: Path, config: Config, out_dir: Path, as_of: date |
         log(f"read: {source} ({rows} rows) ({_secs(started)})")
         return sheets
 
-    return build(read, config, out_dir, as_of, log)
+    if use.record:
+        return _recorded(read, config, Path(out_dir), as_of, log, path, use.since,
+                         f"build:{source}")
+    if use.since and (path is None or not path.is_file()):
+        raise ConfigError(path or config.dir, "--since needs a history database, and there "
+                          "is none yet: record builds with --record (or run sync) first")
+    return build(read, config, out_dir, as_of, log,
+                 past=read_past(path, config, as_of, use.since))
 
 
-def recorded_trend(config: Config) -> list[TrendPoint] | None:
-    """Status counts of every run in the history database of the config's sync.yaml; None
-    when there is no database, or it cannot be read (the trend page then says so)."""
+def _recorded(read: Callable[[], Sheets], config: Config, out_dir: Path, as_of: date,
+              log: Log, path: Path, since: date | None, source: str) -> BuildResult:
+    """Build, then record the build as a run, as `sync` does: the run is logged when it
+    starts, its reports, changes and KPIs are stored in one transaction, and the site is
+    swapped in only after that (a failure leaves the old site and a ``failed`` run)."""
+    refuse_overlap(out_dir, history=path)
+    settings = load_sync_settings(config.dir)
+    with run_lock(settings.resolve(settings.lock.path)), History(path) as db, \
+            writing(out_dir), Staging(out_dir) as staging:
+        run_id = db.start_run(source, as_of)
+        stage = "build"
+        try:
+            past = past_of(db, config, as_of, since, exclude=run_id)
+            result = build_staged(read, config, staging, as_of, log, past=past)
+            stage = "record"
+            stats = db.record_build(run_id, result.reports, result.assignments, result.kpis,
+                                    as_of=as_of)
+            staging.swap_in()
+        except BaseException as exc:
+            outcome = "interrupted" if not isinstance(exc, Exception) else "failed"
+            message = exc.message if isinstance(exc, TidtamError) else repr(exc)
+            db.finish_run(run_id, outcome, stage=stage, error=message)
+            raise
+        db.finish_run(run_id, "ok", published=str(out_dir))
+    log(f"record: run {run_id} in {path}, {stats.new_reports} new reports, "
+        f"{stats.changed_assignments} assignments with a new status or report")
+    return result
+
+
+def configured_history(config: Config) -> Path | None:
+    """The history database sync.yaml names (None when the config has no sync.yaml)."""
     try:
         settings = load_sync_settings(config.dir)
-        path = settings.resolve(settings.history.path)
-        if not path.is_file():
-            return None
-        with History(path) as db:
-            runs = db.status_trend()
-    except (OSError, sqlite3.Error, ValueError, TidtamError):
-        # A broken or newer history must not stop the dashboard.
+    except TidtamError:
         return None
-    return trend_points(runs, config)
+    return settings.resolve(settings.history.path)
 
 
-def trend_points(runs: list[history.TrendPoint], config: Config) -> list[TrendPoint]:
-    """The recorded runs as the trend page draws them, labelled with their start time."""
-    tz = ZoneInfo(config.settings.timezone)
-    return [TrendPoint(f"รอบ {run.run_id} ({thai_datetime(_local(run.started_at, tz))})",
-                       run.as_of or "", dict(run.counts)) for run in runs]
+def read_past(path: Path | None, config: Config, as_of: date,
+              since: date | None = None) -> Past:
+    """The trend and the baseline from the history at ``path``; no history (no file, or
+    one that cannot be read) gives an empty past: a broken history must not stop the
+    dashboard. A ``since`` date with no run on or before it is an error, though."""
+    if path is None or not path.is_file():
+        return Past()
+    try:
+        with History(path) as db:
+            return past_of(db, config, as_of, since)
+    except (OSError, sqlite3.Error, ValueError) as exc:
+        if since:
+            raise ConfigError(path, f"cannot read the history database ({exc})") from None
+        return Past()
+    except TidtamError:
+        if since:
+            raise
+        return Past()
 
 
-def _local(stamp: str, tz: ZoneInfo) -> datetime:
-    return datetime.fromisoformat(stamp).astimezone(tz)
+def past_of(db: History, config: Config, as_of: date, since: date | None = None,
+            exclude: int | None = None) -> Past:
+    """The trend of every recorded run, and the run to compare with: the latest one dated
+    before ``as_of``, or with ``since``, the latest one dated on or before it."""
+    if since:
+        baseline = db.baseline(on_or_before=since, exclude=exclude)
+        if baseline is None:
+            first = next(iter(db.status_trend()), None)
+            hint = f"; the earliest is of {first.as_of}" if first else "; none is recorded"
+            raise ConfigError(db.path, f"no recorded run is dated on or before "
+                              f"{since.isoformat()}{hint}")
+    else:
+        baseline = db.baseline(before=as_of, exclude=exclude)
+    return Past(trend=trend_points(db.status_trend()), baseline=baseline)
+
+
+def trend_points(runs: list[history.TrendPoint]) -> list[TrendPoint]:
+    """The recorded runs as the trend page draws them: one point per date (its last run)."""
+    by_day = {run.as_of: TrendPoint(run.as_of, dict(run.counts), dict(run.kpis))
+              for run in runs}
+    return [by_day[day] for day in sorted(by_day)]
+
+
+def _without_day(trend: list[TrendPoint] | None, as_of: date) -> list[TrendPoint] | None:
+    """The trend without a recorded point of this build's own date: the build replaces it."""
+    if trend is None:
+        return None
+    return [p for p in trend if p.as_of != as_of.isoformat()]
 
 
 @contextmanager

@@ -15,8 +15,9 @@ ASSIGNMENT_COLUMNS = [
 ]
 OPEN_STATUSES = ("not_reported", "in_progress")   # may be overdue
 CLOSED_STATUSES = ("done", "cannot")              # schedule "closed"
-# Rejected rows that are not submissions of the pair they name.
-NOT_SUBMISSIONS = ("test_row",)
+# Rejected rows that are not submissions of the pair they name: test rows, and rows stamped
+# after the as-of date (a build as of an earlier day sees them as not yet sent).
+NOT_SUBMISSIONS = ("test_row", "future_timestamp")
 
 
 def latest_reports(reports: pd.DataFrame) -> pd.DataFrame:

@@ -12,7 +12,8 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-from tidtam.core.model import STATUS_KEYS, Dataset, KPIs
+from tidtam.core.model import STATUS_KEYS, ChangeKPIs, Changes, Dataset, KPIs
+from tidtam.render.formats import kpi_delta
 from tidtam.transform import views as V
 
 SOURCE_LABELS = {"directives": "ทะเบียนข้อสั่งการ", "responses": "แบบรายงานผล",
@@ -31,9 +32,10 @@ class SiteFacts:
     agency_meta: dict
     texts: dict[str, object]  # directive code -> its text
     fiscal_years: list[int]
+    changes: Changes | None = None  # since the run compared with (None: no such run)
 
     @classmethod
-    def of(cls, data: Dataset, kpis: KPIs) -> SiteFacts:
+    def of(cls, data: Dataset, kpis: KPIs, changes: Changes | None = None) -> SiteFacts:
         tax = data.config.taxonomy
         directives = data.register.directives
         return cls(
@@ -45,6 +47,7 @@ class SiteFacts:
             agency_meta={a.name: a for a in data.config.agencies},
             texts=dict(zip(directives["directive_code"], directives["text"], strict=True)),
             fiscal_years=sorted({int(y) for y in directives["fiscal_year"].dropna()}),
+            changes=changes,
         )
 
     @functools.cached_property
@@ -87,7 +90,21 @@ def kpi_inputs(facts: SiteFacts) -> dict:
             "targets": {"reporting_rate_pct": targets.reporting_rate_pct,
                         "satisfaction_pct": targets.satisfaction_pct},
             "statuses": statuses(facts),
-            "counts": V.count_record(facts.kpis.assignments_by_status)}
+            "counts": V.count_record(facts.kpis.assignments_by_status),
+            "schedule": V.schedule_record(facts.data.assignments, facts.data.as_of,
+                                          targets.on_time_report_pct),
+            "deltas": kpi_deltas(facts.kpis.change)}
+
+
+def kpi_deltas(change: ChangeKPIs | None) -> dict:
+    """Each KPI card's change since the compared update (empty without one)."""
+    if change is None:
+        return {}
+    out = {key: kpi_delta(getattr(change, key), change.since)
+           for key in ("reporting_rate_pct", "assignments_reported_pct", "satisfaction_pct")}
+    out["assignments_overdue"] = kpi_delta(change.assignments_overdue, change.since,
+                                           "รายการ", lower_is_better=True)
+    return {k: v for k, v in out.items() if v is not None}
 
 
 def chart_inputs(facts: SiteFacts) -> dict:
