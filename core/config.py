@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from tidtam.core.errors import ConfigError
+from tidtam.core.google_form import GoogleForm
 from tidtam.core.model import STATUS_KEYS, StatusKey
 from tidtam.core.paths import DEFAULT_CONFIG_DIR
 
@@ -210,6 +211,7 @@ class Form(_Strict):
     directives: DirectiveForm
     responses: ResponseForm
     satisfaction: SatisfactionForm
+    google_form: GoogleForm | None = None  # prefilled links and `form sync` (google_form.py)
 
 
 # --- settings.yaml -------------------------------------------------------------------

@@ -258,3 +258,74 @@ def history_trend(config_dir: Path | None) -> None:
             writer.writerow([point.run_id, point.started_at, point.as_of,
                              *(point.counts.get(k, 0) for k in keys),
                              *("" if v is None else v for v in kpis)])
+
+
+# --- form (issue 13 parts 2 and 4: prefilled links, the form's choices) --------------------
+# Thin wrappers over tidtam.formsync; exit codes are those of tidtam/core/errors.py.
+
+
+@cli.group()
+def form() -> None:
+    """The Google Form agencies report through (google_form: in config/form.yaml)."""
+
+
+@form.command("learn-prefill")
+@click.argument("url")
+@click.option("--agency-placeholder", default="AGENCY", show_default=True,
+              help="What the agency question was answered in the pre-filled link (for a "
+                   "drop-down: the exact choice picked).")
+@click.option("--directive-placeholder", default="DIRECTIVE", show_default=True,
+              help="What the directive question was answered in the pre-filled link.")
+@config_option
+def form_learn_prefill(url: str, agency_placeholder: str, directive_placeholder: str,
+                       config_dir: Path | None) -> None:
+    """Learn the prefilled-link template from a link made with "Get pre-filled link".
+
+    Answer the agency question AGENCY and the directive question DIRECTIVE, press "Get
+    link", copy it, and pass it here (in quotes): viewform_url, agency_entry and
+    directive_entry are written into form.yaml, its comments kept.
+
+    Example:
+
+    \b
+        tidtam form learn-prefill "https://docs.google.com/forms/d/e/1FAIpQL.../viewform?usp=pp_url&entry.1111=AGENCY&entry.2222=DIRECTIVE"
+    """
+    from tidtam.formsync import learn_prefill_into
+
+    path, learned = learn_prefill_into(config_dir, url, agency_placeholder,
+                                       directive_placeholder)
+    click.echo(f"{path}: viewform_url {learned.viewform_url}, agency_entry "
+               f"{learned.agency_entry}, directive_entry {learned.directive_entry}")
+
+
+@form.command("sync")
+@click.option("--dry-run", is_flag=True, help="Show what would change; send no update.")
+@click.option("--source", type=click.Path(path_type=Path), default=None,
+              help="Register to take the open directives from: a CSV folder, an .xlsx or a "
+                   "snapshot folder (default: the newest snapshot of sync.yaml's "
+                   "snapshots.dir).")
+@click.option("--key-file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Service-account key (JSON); overrides config and "
+                   "GOOGLE_APPLICATION_CREDENTIALS.")
+@config_option
+def form_sync(dry_run: bool, source: Path | None, key_file: Path | None,
+              config_dir: Path | None) -> None:
+    """Set the form's agency and directive choices to agencies.yaml and the open directives.
+
+    One forms.get, then one forms.batchUpdate that changes only the options of the two
+    questions named in form.yaml (none with --dry-run). The service account must be an
+    editor of the form. Exit codes: 2 config, 3 source data, 4 Google.
+
+    Example:
+
+    \b
+        tidtam form sync --dry-run
+        tidtam form sync --source sample/data --key-file ~/sa.json
+    """
+    from tidtam import formsync
+
+    options = formsync.FormSyncOptions(config_dir=config_dir, source=source,
+                                       key_file=key_file, dry_run=dry_run)
+    result = formsync.form_sync(options, log)
+    for line in formsync.report(result, dry_run):
+        click.echo(line)
