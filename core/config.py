@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from tidtam.core.errors import ConfigError
 from tidtam.core.google_form import GoogleForm
+from tidtam.core.memosettings import MemoSettings
 from tidtam.core.model import STATUS_KEYS, StatusKey
 from tidtam.core.paths import DEFAULT_CONFIG_DIR
 
@@ -255,6 +256,7 @@ class Settings(_Strict):
     site: SiteSettings
     publish: Publish = Publish()
     limits: Limits = Limits()
+    memo: MemoSettings = MemoSettings()
 
 
 @dataclass(frozen=True)

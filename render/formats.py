@@ -100,6 +100,27 @@ def kpi_delta(delta: float | None, since: str, unit: str = "จุด",
             "value": delta, "verdict": "ดีขึ้น" if good else "แย่ลง"}
 
 
+# -- for official memos: Thai digits, full month names ------------------------------------
+
+_TO_THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+
+
+def thai_digits(value: object) -> str:
+    """``value`` as text with Arabic digits written as Thai digits (๐-๙), as official
+    documents write numbers: ``135`` -> ``๑๓๕``."""
+    return str(value).translate(_TO_THAI_DIGITS)
+
+
+def official_date(value: date | str, short: bool = False) -> str:
+    """A date as official memos write it: Thai digits, the full month name, the
+    Buddhist-era year (``๓๑ กรกฎาคม ๒๕๖๗``); ``short``: the month abbreviated
+    (``๓๑ ก.ค. ๒๕๖๗``), for table cells. ISO text is accepted too."""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    month = THAI_MONTHS[value.month - 1][0 if short else 1]
+    return thai_digits(f"{value.day} {month} {value.year + BE_OFFSET}")
+
+
 # -- for machines: ISO text and JSON -----------------------------------------------------
 
 

@@ -329,3 +329,48 @@ def form_sync(dry_run: bool, source: Path | None, key_file: Path | None,
     result = formsync.form_sync(options, log)
     for line in formsync.report(result, dry_run):
         click.echo(line)
+
+
+# --- memos (issue 13: follow-up memos and the reminder log) -------------------------------
+
+
+@cli.command()
+@click.option("--source", required=True, type=click.Path(path_type=Path),
+              help="A folder with directives.csv, responses.csv [, satisfaction.csv], "
+                   "an .xlsx workbook, or a sync snapshot folder.")
+@click.option("--as-of", "as_of", callback=_date, metavar="YYYY-MM-DD",
+              help="The date of the memos and of the data (default: today in Bangkok).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True,
+              help="Folder to write OUT/memos/ into (memos/ is replaced whole).")
+@click.option("--by", type=click.Choice(["agency", "inspector", "district-group"]),
+              default="agency", show_default=True,
+              help="One memo per agency, or per inspector / district group listing its "
+                   "agencies' items.")
+@click.option("--record", is_flag=True,
+              help="Log each memo's items in the history database (the reminder counts); "
+                   "the same memo number and date is never counted twice.")
+@click.option("--history", "history_path", type=click.Path(path_type=Path, dir_okay=False),
+              default=None, help="History database for --record instead of history.path "
+                                 "in config/sync.yaml.")
+@config_option
+def memos(source: Path, as_of: date | None, out_dir: Path, by: str, record: bool,
+          history_path: Path | None, config_dir: Path | None) -> None:
+    """Write the follow-up memos (บันทึกข้อความ) of every agency with an overdue
+    assignment or a report that failed the checks: OUT/memos/NAME.docx and .pdf, all.pdf
+    to print them all, and index.json. The layout is config/memo.docx (Word) and
+    templates/memo.html (PDF); sender, numbering and signer are settings.yaml memo:.
+
+    Example:
+
+    \b
+        tidtam memos --source sample/data --as-of 2024-07-31 --out out
+        tidtam memos --source sample/data --as-of 2024-07-31 --out out --by inspector
+        tidtam memos --source sample/data --out out --record --history var/h.sqlite
+    """
+    from tidtam.memos import make_memos
+
+    config = load_config(config_dir)
+    run = make_memos(source, config, out_dir, as_of, by, record, history_path, log)
+    reminded = "" if run.recorded is None else f"; {run.recorded} new reminders recorded"
+    click.echo(f"wrote {len(run.memos)} memos to {run.folder} (all.pdf prints them all)"
+               f"{reminded}")

@@ -29,6 +29,7 @@ import pandas as pd
 from tidtam.core.errors import ConfigError
 from tidtam.core.model import KPIs
 from tidtam.history_questions import Questions, ReportAnswer, TrendPoint
+from tidtam.reminders import ReminderLog
 from tidtam.transform.changes import trend_kpis
 
 __all__ = ["History", "Questions", "RecordStats", "ReportAnswer", "TrendPoint"]
@@ -99,6 +100,20 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE runs ADD COLUMN kpis TEXT
     """,
+    # 3: the reminder log (tidtam/reminders.py): one row per outstanding item of a memo.
+    """
+    CREATE TABLE reminders (
+        memo_number    TEXT NOT NULL,
+        memo_date      TEXT NOT NULL,
+        agency         TEXT NOT NULL,
+        directive_code TEXT NOT NULL,
+        as_of          TEXT NOT NULL,
+        addressed_to   TEXT NOT NULL,
+        recorded_at    TEXT NOT NULL,
+        PRIMARY KEY (memo_number, memo_date, agency, directive_code)
+    );
+    CREATE INDEX reminders_by_assignment ON reminders (directive_code, agency)
+    """,
 )
 
 
@@ -146,7 +161,7 @@ def _private_file(path: Path) -> None:
             pass
 
 
-class History(Questions):
+class History(Questions, ReminderLog):
     """An open history database; use as a context manager or call close(). Its questions
     (what runs saw, trends, baselines) are in ``tidtam/history_questions.py``."""
 
