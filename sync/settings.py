@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from tidtam.core.errors import ConfigError
 from tidtam.core.model import ROLES
@@ -68,6 +68,33 @@ class PublishSettings(_Strict):
     drive: DriveSettings = DriveSettings()
 
 
+class WritebackSettings(_Strict):
+    """Where each sync writes its status and fix tabs back (empty spreadsheet: off)."""
+
+    spreadsheet: str = ""
+    status_tab: str = "สถานะล่าสุด"
+    fix_tab: str = "แถวที่ต้องแก้ไข"
+
+    @field_validator("status_tab", "fix_tab")
+    @classmethod
+    def _tab_name(cls, v: str) -> str:
+        name = v.strip()
+        if not name or len(name) > 100:  # Google Sheets titles are 1 to 100 characters
+            raise ValueError("a tab name of 1 to 100 characters is needed")
+        return name
+
+    @model_validator(mode="after")
+    def _two_tabs(self) -> WritebackSettings:
+        if self.status_tab == self.fix_tab:
+            raise ValueError("status_tab and fix_tab must be two different tabs")
+        return self
+
+    @property
+    def on(self) -> bool:
+        """True when a spreadsheet is set."""
+        return bool(self.spreadsheet.strip())
+
+
 class SyncSettings(_Strict):
     """Everything `tidtam sync` needs beyond the pipeline's own config."""
 
@@ -76,8 +103,14 @@ class SyncSettings(_Strict):
     history: HistorySettings = HistorySettings()
     lock: LockSettings = LockSettings()
     publish: PublishSettings = PublishSettings()
+    writeback: WritebackSettings = WritebackSettings()
     # Relative paths above are resolved against this folder (set by load_sync_settings).
     base_dir: Path = Path(".")
+
+    @field_validator("writeback", mode="before")
+    @classmethod
+    def _empty_section(cls, v: object) -> object:
+        return {} if v is None else v  # `writeback:` with every key commented out
 
     def resolve(self, value: str | Path) -> Path:
         """An absolute path for a configured path (relative ones start at base_dir)."""

@@ -193,9 +193,11 @@ def to_raw_sheet(tab: PulledTab) -> RawSheet:
     return RawSheet.from_values(tab.role, tab.tab, [header, *tab.values[1:]])
 
 
-def connect(account: ServiceAccount, policy: RetryPolicy) -> HTTPClient:
-    """A gspread HTTP client with the account's read-only credentials and a timeout."""
-    credentials = account.credentials(SHEETS_SCOPES)
+def connect(account: ServiceAccount, policy: RetryPolicy,
+            scopes: Iterable[str] = SHEETS_SCOPES) -> HTTPClient:
+    """A gspread HTTP client with the account's credentials (read-only unless ``scopes``
+    says otherwise) and a timeout."""
+    credentials = account.credentials(scopes)
     session = AuthorizedSession(credentials, refresh_timeout=policy.timeout)
     http = HTTPClient(auth=credentials, session=session)
     http.set_timeout(policy.timeout)

@@ -1,4 +1,4 @@
-"""The sync job: pull -> snapshot -> build -> record -> publish, under a lock.
+"""The sync job: pull -> snapshot -> build -> record -> writeback -> publish, under a lock.
 
 Each stage logs one line with its counts and duration. A failing stage stops the run with
 its one-line reason (and exit code, see core/errors.py); the run is recorded in the history
@@ -46,7 +46,10 @@ from tidtam.sync.sheets import (
     spreadsheet_key,
 )
 from tidtam.sync.snapshot import prune_snapshots, read_snapshot, save_snapshot
+from tidtam.sync.writeback import Table, write_back
+from tidtam.sync.writeback import target as writeback_target
 from tidtam.transform.agencies import AgencyDirectory
+from tidtam.transform.writeback import fix_rows, status_rows
 
 Log = Callable[[str], None]
 
@@ -119,6 +122,7 @@ def run_sync(options: SyncOptions, log: Log,
     config = load_config(options.config_dir)
     settings = load_sync_settings(config.dir)
     tabs = tab_requests(settings, config, options.spreadsheet)
+    writeback = writeback_target(settings.writeback, tabs, config.dir)
     out_dir = options.out_dir or Path("site")
     source = "sheets:" + ",".join(f"{t.spreadsheet_id}!{t.tab}" for t in tabs)
     _refuse_key_early(options, settings, out_dir)  # the more useful message comes first
@@ -130,7 +134,8 @@ def run_sync(options: SyncOptions, log: Log,
             if interrupted:
                 log(f"history: {interrupted} earlier run(s) had stopped midway; marked interrupted")
             run_id = history.start_run(source, options.as_of)
-            job = _Job(options, settings, config, history, run_id, out_dir, log)
+            job = _Job(options, settings, config, history, run_id, out_dir, log,
+                       writeback=writeback)
             with writing(out_dir):
                 return job.run(tabs, drive_transport)
         except sqlite3.OperationalError as exc:  # disk full, I/O error, no permission
@@ -193,6 +198,7 @@ class _Job:
     out_dir: Path
     log: Log
     stage: str = "start"
+    writeback: str | None = None  # the write-back spreadsheet's key (None: off)
 
     def run(self, tabs: list[TabRequest], drive_transport: httplib2.Http | None) -> SyncResult:
         """Run the stages; record the outcome whatever happens."""
@@ -223,6 +229,7 @@ class _Job:
         built = self._build(snapshot, staging)
         self._guard(built)
         stats = self._record(built, snapshot)
+        self._writeback(built, account, policy)
         self.stage = "publish"
         published = self._publish(staging, account, policy, drive_transport)
         return SyncResult(run_id=self.run_id, snapshot=snapshot, kpis=built.kpis,
@@ -287,6 +294,24 @@ class _Job:
                  f"{stats.changed_assignments} assignments with a new status or report "
                  f"({_secs(t)})")
         return stats
+
+    def _writeback(self, built: BuildResult, account: ServiceAccount,
+                   policy: RetryPolicy) -> None:
+        """Rewrite the write-back tabs (sync.yaml writeback:) before anything is published:
+        when Google refuses, the run fails and every site stays as the last run left it."""
+        if self.writeback is None:
+            return
+        self.stage, t = "writeback", time.perf_counter()
+        if not self.options.publish:
+            self.log("writeback: skipped (--no-publish)")
+            return
+        tabs = self.settings.writeback
+        done = write_back(self.writeback, [Table(tabs.status_tab, status_rows(built.dataset)),
+                                           Table(tabs.fix_tab, fix_rows(built.dataset))],
+                          account, policy)
+        added = f", created {', '.join(done.added)}" if done.added else ""
+        self.log(f"writeback: {done.rows} rows to {' and '.join(done.tabs)} of "
+                 f"{done.spreadsheet_id}{added}, {done.requests} request(s) ({_secs(t)})")
 
     def _publish(self, staging: Staging, account: ServiceAccount, policy: RetryPolicy,
                  transport: httplib2.Http | None) -> list[str]:
