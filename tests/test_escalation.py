@@ -241,6 +241,10 @@ def test_a_phone_never_scrolls_sideways_and_paper_shows_every_header(
             page = phone.open(sample_site, rel)
             wide = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
             assert wide[0] <= wide[1], f"{rel} is {wide[0]}px wide at {wide[1]}px"
+            if rel == "escalation.html":  # the table fits its box too
+                fit = page.evaluate("(t => [t.scrollWidth, t.parentElement.clientWidth])"
+                                    "(document.querySelector('#t-obstacles'))")
+                assert fit[0] <= fit[1], f"the factor table is {fit[0]}px in {fit[1]}px"
         finally:
             phone.close()
         w = Watched(browser, 1280, 900)
