@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 from conftest import AS_OF, SAMPLE
-from test_browser import Watched, browser  # noqa: F401 (the fixture, by its name)
+from test_browser import Watched, axe_violations, browser, served  # noqa: F401 (fixtures)
 
 from tidtam.core.model import RawSheet
 from tidtam.render.urls import directive_path
@@ -276,5 +276,18 @@ def test_the_overview_filters_by_reported_obstacle_factor(
         for status in ("done", "in_progress", "cannot", "not_reported"):
             shown = page.locator(f'#status-table [data-k="{status}"]').inner_text()
             assert int(shown.replace(",", "")) == (part["status"] == status).sum(), status
+    finally:
+        w.close()
+
+
+@browser_test
+def test_axe_finds_no_serious_violation_with_a_filter_on(
+        browser, served):  # noqa: F811 (the imported fixtures)
+    w = Watched(browser, 1280, 900)
+    try:
+        w.page.goto(f"{served}/escalation.html")
+        assert axe_violations(w.page) == []
+        w.page.select_option("#esc-type", "1.9")
+        assert axe_violations(w.page) == []
     finally:
         w.close()
