@@ -291,3 +291,17 @@ def test_axe_finds_no_serious_violation_with_a_filter_on(
         assert axe_violations(w.page) == []
     finally:
         w.close()
+
+
+@pytest.mark.parametrize(("ticked", "typed", "keys"), [
+    ("2.1,2.5", "", ["2.1", "2.5"]),
+    ("2.2", "รอระเบียบใหม่", ["2.2", "other"]),
+    ("", "รอระเบียบใหม่", ["other"]),
+    ("", "  ", ["none"]),
+    ("", "", ["none"]),
+])
+def test_obstacle_keys_rule(ticked, typed, keys):
+    from tidtam.transform import views as V
+
+    frame = pd.DataFrame({"obstacle_factors": [ticked], "obstacle_factors_other": [typed]})
+    assert V.obstacle_keys(frame) == [keys]
