@@ -7,6 +7,9 @@ about 900 KB) and works from file:// and in print. Text stays text, in the page'
 from __future__ import annotations
 
 import functools
+import html
+import json
+import re
 
 import pandas as pd
 
@@ -39,6 +42,30 @@ def _libraries():
     return alt, vlc
 
 
+_ARIA = re.compile(r'\s(?:aria-[a-z]+|role)="[^"]*"')
+
+
+def accessible(svg: str, description: str) -> str:
+    """The chart for screen readers in Thai: one image whose label is ``description``.
+
+    vl-convert writes English ARIA (``aria-roledescription="bar"``, "X-axis titled ...",
+    "Symbol legend ..."), and a label per mark with field names: all of it is dropped and
+    the root ``<svg>`` says what the chart shows, in Thai, as ``role="img"`` with an
+    ``aria-label`` (no ``<title>``: it would be a tooltip over the whole chart)."""
+    body = _ARIA.sub("", svg)
+    text = html.escape(description, quote=True)
+    body, found = re.subn(r"<svg\b([^>]*)>",
+                          lambda m: f'<svg{m[1]} role="img" aria-label="{text}">', body, count=1)
+    return body if found else svg
+
+
+def _counts_text(rows: list[tuple[str, list[int]]], status_labels: dict[str, str]) -> str:
+    """``name: done 9, in progress 3, ...`` for each row, for a chart's description."""
+    return "; ".join(f"{name}: " + ", ".join(f"{status_labels[k]} {int(n):,}" for k, n
+                                             in zip(STATUS_KEYS, counts, strict=True))
+                     for name, counts in rows)
+
+
 def status_bars(frame: pd.DataFrame, category: str, status_labels: dict[str, str],
                 title: str, width: int = 520) -> str:
     """Horizontal stacked bars of assignment counts by status for each ``category``.
@@ -51,13 +78,19 @@ def status_bars(frame: pd.DataFrame, category: str, status_labels: dict[str, str
         order=frame["status"].map({s: i for i, s in enumerate(STATUS_KEYS)}),
     )
     domain = [status_labels[s] for s in STATUS_KEYS]
+    # Long labels wrap at their spaces onto several lines instead of ending in "…"
+    # mid-word: each name's lines, looked up by the axis (a JSON object is a Vega literal).
+    lines = {name: label_lines(name) for name in dict.fromkeys(data[category])}
+    tallest = max((len(v) for v in lines.values()), default=1)
     chart = (
         alt.Chart(data, title=title)
         .mark_bar(stroke="#555555", strokeWidth=0.5)
         .encode(
             y=alt.Y(f"{category}:N", title=None, sort=None,
-                    axis=alt.Axis(labelLimit=260, labelFontSize=12)),
-            x=alt.X("sum(count):Q", title="จำนวนการมอบหมาย", stack="zero"),
+                    axis=alt.Axis(labelLimit=0, labelFontSize=12, labelLineHeight=14,
+                                  labelExpr=f"{json.dumps(lines, ensure_ascii=False)}"
+                                            "[datum.label]")),
+            x=alt.X("sum(count):Q", title="จำนวนรายการ", stack="zero"),
             color=alt.Color("status_label:N", title="สถานะ",
                             scale=alt.Scale(domain=domain,
                                             range=[STATUS_COLORS[s] for s in STATUS_KEYS]),
@@ -67,12 +100,34 @@ def status_bars(frame: pd.DataFrame, category: str, status_labels: dict[str, str
                      alt.Tooltip("status_label:N", title="สถานะ"),
                      alt.Tooltip("sum(count):Q", title="จำนวน")],
         )
-        .properties(width=width, height=alt.Step(26))
+        .properties(width=width, height=alt.Step(max(26, 14 * tallest + 8)))
         .configure(font=FONT)
         .configure_title(fontSize=15, anchor="start")
         .configure_view(stroke=None)
     )
-    return vlc.vegalite_to_svg(chart.to_dict())
+    rows = [(name, [int(part.loc[part["status"] == k, "count"].sum()) for k in STATUS_KEYS])
+            for name, part in frame.groupby(category, sort=False)]
+    description = (f"แผนภูมิแท่ง{title} จำนวนรายการแยกตามสถานะ: "
+                   + _counts_text(rows, status_labels))
+    return accessible(vlc.vegalite_to_svg(chart.to_dict()), description)
+
+
+LABEL_CHARS = 34  # characters on one line of a bar's label (Thai marks take no width)
+CODE_CHARS = 5    # a first word this short is a code ("1.10") and never ends a line
+
+
+def label_lines(name: str, width: int = LABEL_CHARS) -> list[str]:
+    """``name`` in lines of at most ``width`` characters, broken only at spaces (a word
+    longer than a line keeps a line of its own; a leading code such as "1.2" stays with the
+    word after it)."""
+    lines: list[str] = []
+    for word in name.split():
+        if lines and (len(lines[-1]) + 1 + len(word) <= width or len(lines) == 1
+                      and len(lines[0]) <= CODE_CHARS):
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [name]
 
 
 def counts_frame(rows: list[list]) -> pd.DataFrame:
@@ -102,9 +157,9 @@ def _chart(key: str, rows: tuple, labels: tuple) -> str:
     return status_bars(frame, "category", dict(labels), CHART_TITLES[key])
 
 
-# The trend charts: lines stay visible on white (the not-reported grey of the status bars is
-# too light for a line), and every chart fits a 390 px phone unscaled (text >= 11 px).
-TREND_COLORS = {**STATUS_COLORS, "not_reported": "#6E6E6E"}
+# The trend charts: the status colours are lines visible on white (each at least 3:1), and
+# every chart fits a 390 px phone unscaled (text >= 11 px).
+TREND_COLORS = dict(STATUS_COLORS)
 TREND_WIDTH = 290   # plot area; with the axes about 350 px in all
 KPI_WIDTH = 235     # plot area of a KPI chart: its target's label goes on the right
 TREND_FONT = 12
@@ -120,12 +175,12 @@ def _date_axis(alt, dates: list[str]):
                   " slice(datum.value, lastindexof(datum.value, ' ') + 1)]"))
 
 
-def _svg(alt, vlc, chart) -> str:
+def _svg(alt, vlc, chart, description: str) -> str:
     chart = (chart.configure(font=FONT)
              .configure_axis(labelFontSize=TREND_FONT, titleFontSize=TREND_FONT)
              .configure_legend(labelFontSize=TREND_FONT, titleFontSize=TREND_FONT)
              .configure_title(fontSize=14, anchor="start", limit=340))
-    return vlc.vegalite_to_svg(chart.to_dict())
+    return accessible(vlc.vegalite_to_svg(chart.to_dict()), description)
 
 
 def kpi_trend_chart(points: list[dict], title: str, target: float | None) -> str:
@@ -153,7 +208,10 @@ def kpi_trend_chart(points: list[dict], title: str, target: float | None) -> str
                                   fontSize=TREND_FONT, lineHeight=14, color=TARGET_COLOR,
                                   fontWeight="bold").encode(text="label")]
     chart = alt.layer(*layers, title=title).properties(width=KPI_WIDTH, height=190)
-    return _svg(alt, vlc, chart)
+    goal = f" เป้าหมาย {target:g}%" if target is not None else ""
+    description = (f"แผนภูมิเส้น{title} ตามวันที่ข้อมูล{goal}: "
+                   + ", ".join(f"{p['date']} {p['value']:.1f}%" for p in points))
+    return _svg(alt, vlc, chart, description)
 
 
 def trend_chart(rows: list[dict], status_labels: dict[str, str]) -> str:
@@ -179,7 +237,10 @@ def trend_chart(rows: list[dict], status_labels: dict[str, str]) -> str:
         )
         .properties(width=TREND_WIDTH, height=190)
     )
-    return _svg(alt, vlc, chart)
+    description = ("แผนภูมิเส้นจำนวนรายการตามสถานะ ตามวันที่ข้อมูล: "
+                   + _counts_text([(r["date"], [r[k] for k in STATUS_KEYS]) for r in rows],
+                                  status_labels))
+    return _svg(alt, vlc, chart, description)
 
 
 # The trend page's KPI charts: key in the trend rows, title, key of its target.

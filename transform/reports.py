@@ -92,7 +92,7 @@ def _test_rule(name: str, label: str) -> Rule[ReportColumns]:
 
 def _agency_hint(c: ReportColumns, i: int) -> str:
     hint = c.agencies.suggest(c.text["agency"][i])
-    return f"หรือหมายถึง {hint}" if hint else "เพิ่มชื่อนี้เป็นชื่อย่อใน config/agencies.yaml"
+    return f"หรือหมายถึง {hint}" if hint else "แจ้งผู้ดูแลระบบให้เพิ่มชื่อนี้เป็นชื่อย่อของหน่วยงาน"
 
 
 def _written_code(c: ReportColumns, i: int) -> str:
@@ -109,7 +109,7 @@ REPORT_RULES: list[Rule[ReportColumns]] = [
     Rule("future_timestamp", lambda c: [s is not None and s > c.latest for s in c.stamps],
          "future_timestamp",
          lambda c, i: f"ประทับเวลา {c.stamps[i]:%Y-%m-%d %H:%M} อยู่หลังวันที่ข้อมูล",
-         "ตรวจสอบวันที่ หรือสร้างใหม่ด้วย --as-of ที่ถูกต้อง"),
+         "ตรวจสอบวันที่ในชีต หรือวันที่ของข้อมูลที่ใช้ปรับปรุง"),
     Rule("missing_agency", lambda c: _empty(c.text["agency"]), "missing_agency",
          "ช่องหน่วยงานว่าง", "ระบุชื่อหน่วยงานที่รายงาน"),
     Rule("unknown_agency", lambda c: _none(c.agency), "unknown_agency",
@@ -121,7 +121,7 @@ REPORT_RULES: list[Rule[ReportColumns]] = [
          field="directive", value=_written_code),
     Rule("directive_rejected",
          lambda c: [code in c.directives.rejected_codes for code in c.code], "directive_rejected",
-         lambda c, i: f"ข้อสั่งการ {c.code[i]} ถูกกักในทะเบียน (แถว {c.register_row(i)})",
+         lambda c, i: f"ข้อสั่งการ {c.code[i]} ไม่ผ่านการตรวจสอบในทะเบียน (แถว {c.register_row(i)})",
          lambda c, i: f"แก้แถว {c.register_row(i)} ของทะเบียนข้อสั่งการ"),
     Rule("not_assigned", lambda c: c.directives.unassigned(c.code, c.agency), "not_assigned",
          lambda c, i: f"{c.agency[i]} ไม่ได้รับมอบหมายข้อสั่งการ {c.code[i]}",
