@@ -8,6 +8,8 @@ AS_OF  ?= 2024-07-31
 # database, so the dashboard shows a trend and what changed since the last update.
 DEMO_MONTHS  ?= 2024-03-31 2024-04-30 2024-05-31 2024-06-30
 DEMO_HISTORY := var/demo-history.sqlite
+# Memos print their PDFs with Chromium; without it the demo leaves them out and says so.
+CHROMIUM     := $(wildcard /usr/bin/chromium)
 PORT   ?= 8000
 
 .PHONY: demo test lint serve clean sample
@@ -26,8 +28,18 @@ demo: $(STAMP)
 		$(BIN)/tidtam build --source sample/data --as-of $$day --out site --record \
 			--history $(DEMO_HISTORY) >/dev/null 2>var/demo.log || { cat var/demo.log; exit 1; }; \
 	done
+ifneq ($(CHROMIUM),)
+	@echo "follow-up memos as of $(lastword $(DEMO_MONTHS)), recorded as reminders"
+	@$(BIN)/tidtam memos --source sample/data --as-of $(lastword $(DEMO_MONTHS)) \
+		--out var/demo-memos --record --history $(DEMO_HISTORY) >/dev/null 2>var/demo.log \
+		|| { cat var/demo.log; exit 1; }
+	$(BIN)/tidtam build --source sample/data --as-of $(AS_OF) --out site --record \
+		--history $(DEMO_HISTORY) --memos
+else
+	@echo "no /usr/bin/chromium: the demo leaves out the follow-up memos (apt-get install chromium)"
 	$(BIN)/tidtam build --source sample/data --as-of $(AS_OF) --out site --record \
 		--history $(DEMO_HISTORY)
+endif
 	@echo
 	@echo "Dashboard built: open $(CURDIR)/site/index.html (or run 'make serve')"
 
@@ -49,6 +61,7 @@ sample: $(STAMP)
 clean:
 	rm -rf site
 	rm -f $(DEMO_HISTORY) $(DEMO_HISTORY)-journal var/demo.log
+	rm -rf var/demo-memos
 	rm -rf .pytest_cache .ruff_cache build *.egg-info
 
 # The whole job, for people and schedulers (deploy/): pull the Google Sheets, build, record in

@@ -223,6 +223,15 @@ class ScheduleKPIs:
 
 
 @dataclass(frozen=True)
+class ReminderKPIs:
+    """The ``reminders`` block of kpis.json: not reported, split by whether a follow-up
+    memo has named the assignment (the reminder log of the history database)."""
+
+    not_reported_reminded: int
+    not_reported_not_reminded: int
+
+
+@dataclass(frozen=True)
 class KPIs:
     """The seed's success measures and the data-quality counts: ``data/kpis.json``.
 
@@ -252,6 +261,7 @@ class KPIs:
     satisfaction_target_pct: float
     quality: dict[str, SheetQuality]
     schedule: ScheduleKPIs
+    reminders: ReminderKPIs
     change: ChangeKPIs | None = None  # None: no earlier recorded run to compare with
 
     def as_dict(self) -> dict:

@@ -140,7 +140,9 @@ def test_no_reports_and_no_rejections_at_all():
 
 def test_schedule_columns_come_after_the_old_ones(table):
     cols = list(table.columns)
-    assert cols[-4:] == ["first_reported_at", "reported_on_time", "schedule", "rejected_rows"]
+    assert cols[-6:-2] == ["first_reported_at", "reported_on_time", "schedule",
+                           "rejected_rows"]
+    assert cols[-2:] == ["reminders", "last_reminded"]  # the reminder log, appended after
     assert cols.index("due_date") < cols.index("days_overdue") < cols.index("first_reported_at")
 
 
@@ -265,7 +267,7 @@ def test_rejected_csv_keeps_its_columns(sample, sample_without_alias):
 
 def test_assignments_csv_carries_the_schedule_as_text(sample):
     table = export_tables(sample)["assignments"]
-    assert list(table.columns[-5:]) == ["days_overdue"] + SCHEDULE[1:3] + SCHEDULE[4:]
+    assert list(table.columns[-7:-2]) == ["days_overdue"] + SCHEDULE[1:3] + SCHEDULE[4:]
     row = table[(table["directive_code"] == "2566-2-018")
                 & (table["agency"] == "สำนักงานเขตดุสิต")].iloc[0]
     assert row["due_date"] == "2024-05-28"
@@ -291,7 +293,7 @@ def test_schedule_properties_on_the_sample(config, as_of):
 
 def test_schedule_kpis_of_the_sample(sample):
     k = compute_kpis(sample)
-    assert list(k.as_dict())[-2:] == ["schedule", "change"]
+    assert list(k.as_dict())[-3:] == ["schedule", "reminders", "change"]
     assert k.change is None  # compute_kpis knows no earlier run
     s = k.as_dict()["schedule"]
     assert list(s) == ["assignments_overdue", "on_time_report_pct",

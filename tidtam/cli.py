@@ -80,6 +80,10 @@ def cli() -> None:
 @click.option("--pdf", is_flag=True,
               help="Also print the executive summary to OUT/tidtam-summary.pdf "
                    "(needs Chromium at /usr/bin/chromium).")
+@click.option("--memos", is_flag=True,
+              help="Also write the follow-up memos (Word and PDF, one per agency with an "
+                   "overdue or failed item) into OUT/memos/ and link them from the "
+                   "follow-up list (needs Chromium at /usr/bin/chromium).")
 @click.option("--record", is_flag=True,
               help="Record this build as a run in the history database, as sync does "
                    "(its trend point and the baseline of later changes).")
@@ -89,7 +93,8 @@ def cli() -> None:
 @config_option
 @build_options
 def build(source: Path, config_dir: Path | None, out_dir: Path, as_of: date | None,
-          since: date | None, pdf: bool, record: bool, history_path: Path | None) -> None:
+          since: date | None, pdf: bool, record: bool, history_path: Path | None,
+          memos: bool) -> None:
     """Build the dashboard from downloaded sheets.
 
     Example:
@@ -99,10 +104,10 @@ def build(source: Path, config_dir: Path | None, out_dir: Path, as_of: date | No
         tidtam build --source sample/data --as-of 2024-06-30 --record --history var/h.sqlite
         tidtam build --source sample/data --since 2024-06-30
     """
-    from tidtam.pipeline import HistoryUse, build_from_source
+    from tidtam.pipeline import BuildOptions, build_from_source
 
     config = load_config(config_dir)
-    use = HistoryUse(path=history_path, record=record, since=since)
+    use = BuildOptions(path=history_path, record=record, since=since, memos=memos)
     result = build_from_source(source, config, out_dir, as_of, log=log, use=use)
     if pdf:
         from tidtam.render.pdf import write_summary_pdf

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from tidtam.core.config import Config
 from tidtam.core.errors import ConfigError
+from tidtam.core.model import Dataset
 from tidtam.history import History
 from tidtam.pipeline import _normalize, configured_history, refuse_overlap, today
 from tidtam.render.memo_files import FOLDER, stage_memos
@@ -48,6 +49,14 @@ def form_links(config: Config) -> LinkFn | None:
     if form is None or not form.has_link:
         return None
     return lambda agency, code, text: prefill_url(form, agency, code, text)
+
+
+def site_memos(data: Dataset, config: Config, as_of: date) -> list[Memo]:
+    """The memos ``tidtam build --memos`` puts in the site: one per agency with an
+    outstanding item, dated the as-of date (as ``tidtam memos`` makes them)."""
+    items = outstanding(data.assignments, data.register.directives,
+                        public_rejected(data.rejected, config.settings.publish))
+    return memo_inputs(items, config, as_of, as_of, "agency", form_links(config))
 
 
 def make_memos(source: Path, config: Config, out_dir: Path, as_of: date | None = None,

@@ -61,6 +61,7 @@ class Past:
 
     trend: list[TrendPoint] | None = None
     baseline: Baseline | None = None
+    reminders: pd.DataFrame | None = None  # the reminder log's counts per assignment
 
 
 def today(config: Config) -> date:
@@ -70,7 +71,7 @@ def today(config: Config) -> date:
 
 def build(sheets: Sheets | Callable[[], Sheets], config: Config, out_dir: Path,
           as_of: date | None = None, log: Log | None = None, previous: Path | None = None,
-          past: Past | None = None) -> BuildResult:
+          past: Past | None = None, memos: bool = False) -> BuildResult:
     """Normalize ``sheets``, compute the KPIs and write the site into ``out_dir``, swapped
     in whole (a failed build leaves the old site as it was).
 
@@ -85,9 +86,17 @@ def build(sheets: Sheets | Callable[[], Sheets], config: Config, out_dir: Path,
     out_dir = Path(out_dir)
     refuse_overlap(out_dir, config=config.dir)
     with writing(out_dir), Staging(out_dir) as staging:
-        result = build_staged(sheets, config, staging, as_of, log, previous, past)
+        result = build_staged(sheets, config, staging, as_of, log, previous, past, memos)
         staging.swap_in()
     return result
+
+
+def _memos(data: Dataset, config: Config, as_of: date, log: Log) -> list:
+    from tidtam.memos import site_memos  # the memos module builds on this one
+
+    made = site_memos(data, config, as_of)
+    log(f"memos: {len(made)} follow-up memos (Word and PDF) for the site")
+    return made
 
 
 def refuse_overlap(out_dir: Path, **folders: Path | None) -> None:
@@ -105,14 +114,15 @@ def refuse_overlap(out_dir: Path, **folders: Path | None) -> None:
 
 def build_staged(sheets: Sheets | Callable[[], Sheets], config: Config, staging: Staging,
                  as_of: date | None = None, log: Log | None = None,
-                 previous: Path | None = None, past: Past | None = None) -> BuildResult:
+                 previous: Path | None = None, past: Past | None = None,
+                 memos: bool = False) -> BuildResult:
     """:func:`build` into ``staging``, which the caller swaps in (or drops) when it decides."""
     log = log or (lambda _msg: None)
     as_of = as_of or today(config)
     if past is None:
         past = read_past(configured_history(config), config, as_of)
     with gc_paused():
-        data, kpis = _normalize(sheets, config, as_of, log)
+        data, kpis = _normalize(sheets, config, as_of, log, past.reminders)
         del sheets
         changes = None
         if past.baseline is not None:
@@ -123,7 +133,9 @@ def build_staged(sheets: Sheets | Callable[[], Sheets], config: Config, staging:
         trend = _without_day(past.trend, as_of)
         started = time.perf_counter()
         target = staging.target
-        files = write_site(Site(data, kpis, trend, changes), staging.folder,
+        site = Site(data, kpis, trend, changes, memos=_memos(data, config, as_of, log)
+                    if memos else None)
+        files = write_site(site, staging.folder,
                            target if previous is None else previous)
         kept = sum(1 for how in files.values() if how == "kept")
         log(f"render: {len(files)} files ({len(files) - kept} rendered, {kept} unchanged) -> "
@@ -133,11 +145,11 @@ def build_staged(sheets: Sheets | Callable[[], Sheets], config: Config, staging:
 
 
 def _normalize(sheets: Sheets | Callable[[], Sheets], config: Config, as_of: date,
-               log: Log) -> tuple[Dataset, KPIs]:
+               log: Log, reminders: pd.DataFrame | None = None) -> tuple[Dataset, KPIs]:
     if callable(sheets):
         sheets = sheets()
     started = time.perf_counter()
-    data = normalize(sheets, config, as_of)
+    data = normalize(sheets, config, as_of, reminders)
     kpis = compute_kpis(data)
     q = kpis.quality["responses"]
     log(f"normalize: {q.rows} response rows -> {q.accepted} reports, "
@@ -147,22 +159,24 @@ def _normalize(sheets: Sheets | Callable[[], Sheets], config: Config, as_of: dat
 
 
 @dataclass(frozen=True)
-class HistoryUse:
-    """How a build uses the history database: which file (None: the one sync.yaml names),
-    whether to record the build as a run, and the date to compare with (None: the latest
-    run dated before the build's as-of date)."""
+class BuildOptions:
+    """What a build does beyond the site: which history database it reads (None: the one
+    sync.yaml names), whether it records itself there as a run, the date to compare with
+    (None: the latest run dated before the build's as-of date), and whether it writes the
+    follow-up memos into the site."""
 
     path: Path | None = None
     record: bool = False
     since: date | None = None
+    memos: bool = False  # also write the follow-up memos into the site (memos/)
 
 
 def build_from_source(source: Path, config: Config, out_dir: Path, as_of: date | None = None,
-                      log: Log | None = None, use: HistoryUse | None = None) -> BuildResult:
+                      log: Log | None = None, use: BuildOptions | None = None) -> BuildResult:
     """Read a CSV folder, an .xlsx workbook or a snapshot, then :func:`build` (recorded in
     the history database as a run, as `sync` records one, when ``use.record``)."""
     log = log or (lambda _msg: None)
-    use = use or HistoryUse()
+    use = use or BuildOptions()
     refuse_overlap(Path(out_dir), source=source)
     as_of = as_of or today(config)
     path = use.path or configured_history(config)
@@ -175,17 +189,17 @@ def build_from_source(source: Path, config: Config, out_dir: Path, as_of: date |
         return sheets
 
     if use.record:
-        return _recorded(read, config, Path(out_dir), as_of, log, path, use.since,
+        return _recorded(read, config, Path(out_dir), as_of, log, path, use,
                          f"build:{source}")
     if use.since and (path is None or not path.is_file()):
         raise ConfigError(path or config.dir, "--since needs a history database, and there "
                           "is none yet: record builds with --record (or run sync) first")
     return build(read, config, out_dir, as_of, log,
-                 past=read_past(path, config, as_of, use.since))
+                 past=read_past(path, config, as_of, use.since), memos=use.memos)
 
 
 def _recorded(read: Callable[[], Sheets], config: Config, out_dir: Path, as_of: date,
-              log: Log, path: Path, since: date | None, source: str) -> BuildResult:
+              log: Log, path: Path, use: BuildOptions, source: str) -> BuildResult:
     """Build, then record the build as a run, as `sync` does: the run is logged when it
     starts, its reports, changes and KPIs are stored in one transaction, and the site is
     swapped in only after that (a failure leaves the old site and a ``failed`` run)."""
@@ -196,8 +210,9 @@ def _recorded(read: Callable[[], Sheets], config: Config, out_dir: Path, as_of: 
         run_id = db.start_run(source, as_of)
         stage = "build"
         try:
-            past = past_of(db, config, as_of, since, exclude=run_id)
-            result = build_staged(read, config, staging, as_of, log, past=past)
+            past = past_of(db, config, as_of, use.since, exclude=run_id)
+            result = build_staged(read, config, staging, as_of, log, past=past,
+                                  memos=use.memos)
             stage = "record"
             stats = db.record_build(run_id, result.reports, result.assignments, result.kpis,
                                     as_of=as_of)
@@ -255,7 +270,8 @@ def past_of(db: History, config: Config, as_of: date, since: date | None = None,
                               f"{since.isoformat()}{hint}")
     else:
         baseline = db.baseline(before=as_of, exclude=exclude)
-    return Past(trend=trend_points(db.status_trend()), baseline=baseline)
+    return Past(trend=trend_points(db.status_trend()), baseline=baseline,
+                reminders=db.reminder_counts(until=as_of))
 
 
 def trend_points(runs: list[history.TrendPoint]) -> list[TrendPoint]:

@@ -6,12 +6,16 @@ from datetime import date
 
 import pandas as pd
 
+from tidtam.transform import reminded
+
 ASSIGNMENT_COLUMNS = [
     "directive_code", "agency", "agency_kind", "district_group", "fiscal_year", "round",
     "source", "inspector", "type_code", "factor_codes", "due_date", "status", "reported_at",
     "report_count", "latest_report_id", "days_overdue",
     # the schedule (see schedule_fields; a machine contract of data/assignments.csv)
     "first_reported_at", "reported_on_time", "schedule", "rejected_rows",
+    # the reminder log (transform/reminded.py): memos that named it, the latest one's date
+    "reminders", "last_reminded",
 ]
 OPEN_STATUSES = ("not_reported", "in_progress")   # may be overdue
 CLOSED_STATUSES = ("done", "cannot")              # schedule "closed"
@@ -35,7 +39,7 @@ def latest_reports(reports: pd.DataFrame) -> pd.DataFrame:
 def assignment_status(
     pairs: pd.DataFrame, directives: pd.DataFrame, reports: pd.DataFrame,
     agencies: list, as_of: date, rejected_pairs: pd.DataFrame | None = None,
-    tz: str = "Asia/Bangkok",
+    tz: str = "Asia/Bangkok", reminders: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per assignment with its status; none reported means ``not_reported``."""
     latest = latest_reports(reports)[
@@ -56,6 +60,7 @@ def assignment_status(
     frame["report_count"] = frame["report_count"].fillna(0).astype(int)
     frame["latest_report_id"] = frame["latest_report_id"].fillna("")
     frame = schedule_fields(frame, reports, rejected_pairs, as_of, tz)
+    frame = reminded.attach(frame, reminders)
     return frame[ASSIGNMENT_COLUMNS]
 
 

@@ -21,6 +21,7 @@ from tidtam.transform import kpis as K
 from tidtam.transform.agencies import AgencyDirectory
 from tidtam.transform.assignments import assignment_status
 from tidtam.transform.register import DirectiveIndex, read_register
+from tidtam.transform.reminded import reminder_kpis
 from tidtam.transform.reports import read_reports
 from tidtam.transform.satisfaction import read_satisfaction
 from tidtam.transform.taxonomy import CategoryIndex, StatusIndex
@@ -47,8 +48,10 @@ def sheet_quality(data: Dataset) -> dict[str, SheetQuality]:
     return out
 
 
-def normalize(sheets: dict[str, RawSheet], config: Config, as_of: date) -> Dataset:
-    """Normalize the register, the reports and the survey against the config."""
+def normalize(sheets: dict[str, RawSheet], config: Config, as_of: date,
+              reminders: pd.DataFrame | None = None) -> Dataset:
+    """Normalize the register, the reports and the survey against the config; ``reminders``
+    is the reminder log's counts per assignment (None: no log)."""
     for role in REQUIRED_ROLES:
         if role not in sheets:
             raise SourceError(f"the source has no {role} sheet")
@@ -69,7 +72,8 @@ def normalize(sheets: dict[str, RawSheet], config: Config, as_of: date) -> Datas
         if survey else None
     assignments = assignment_status(register.assignments, register.directives,
                                     reports.reports, config.agencies, as_of,
-                                    reports.rejected_pairs, config.settings.timezone)
+                                    reports.rejected_pairs, config.settings.timezone,
+                                    reminders)
     parts = [register, reports] + ([satisfaction] if satisfaction is not None else [])
     return Dataset(as_of, config, register, reports, satisfaction, assignments,
                    all_rejected(parts))
@@ -98,4 +102,5 @@ def compute_kpis(data: Dataset) -> KPIs:
         quality=quality,
         schedule=K.schedule_kpis(data.assignments, data.as_of,
                                  cfg.settings.targets.on_time_report_pct),
+        reminders=reminder_kpis(data.assignments),
     )
