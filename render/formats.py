@@ -11,18 +11,29 @@ import json
 from datetime import date, datetime
 
 import pandas as pd
+from markupsafe import Markup
 
 from tidtam.core.config import Taxonomy
 from tidtam.transform.dates import BE_OFFSET, THAI_MONTHS
 
-# One colour per status everywhere (Paul Tol's high-contrast scheme plus light grey):
-# distinguishable for colour-blind readers, and four distinct greys in print
-# (approx. luminance 55, 172, 117, 221).
+# One colour per status everywhere (Paul Tol's high-contrast and vibrant schemes), the
+# same in site.css (--done ...). Not reported, the state to act on, is the loudest
+# (vermilion); "cannot", a legitimate answer, a calm teal, never alarm red. Distinguishable
+# for colour-blind readers (blue / yellow / teal / vermilion) and four distinct greys in
+# print (relative luminance 0.06, 0.44, 0.25, 0.15; the bars add a hatch to not reported).
 STATUS_COLORS = {
     "done": "#004488",
     "in_progress": "#DDAA33",
-    "cannot": "#BB5566",
-    "not_reported": "#DDDDDD",
+    "cannot": "#009988",
+    "not_reported": "#CC3311",
+}
+# The text colour written on each status colour (chips, bar numbers): WCAG AA, at least
+# 4.5:1 (tests/test_words.py computes it).
+STATUS_TEXT_COLORS = {
+    "done": "#FFFFFF",
+    "in_progress": "#000000",
+    "cannot": "#000000",
+    "not_reported": "#FFFFFF",
 }
 
 
@@ -72,6 +83,13 @@ def number(value: object) -> str:
     return f"{int(value):,}"
 
 
+def score(value: float | None, top: float) -> str:
+    """A mean score to two decimals out of the scale's top score: ``3.32 จาก 4``."""
+    if value is None or pd.isna(value):
+        return "-"
+    return f"{value:.2f} จาก {top:g}"
+
+
 def filters(taxonomy: Taxonomy) -> dict:
     """Every filter the templates use, by name."""
     labels = {s.key: s.label for s in taxonomy.statuses}
@@ -80,7 +98,18 @@ def filters(taxonomy: Taxonomy) -> dict:
         return labels.get(key, key)
 
     return {"thai_date": thai_date, "thai_datetime": thai_datetime, "percent": percent,
-            "number": number, "status_label": status_label}
+            "number": number, "status_label": status_label, "score": score, "qr_svg": qr_svg}
+
+
+@functools.lru_cache(maxsize=4096)
+def qr_svg(url: str) -> Markup:
+    """A QR code of ``url`` as inline SVG (segno: one path, no text of the URL in it)."""
+    import segno
+
+    code = segno.make(url, error="m")
+    svg = code.svg_inline(scale=2, border=2, dark="#000000", light="#ffffff", omitsize=False)
+    return Markup(svg.replace("<svg ", '<svg role="img" aria-label="คิวอาร์โค้ดสำหรับส่งรายงานผล" ',
+                              1))
 
 
 def kpi_delta(delta: float | None, since: str, unit: str = "จุด",
