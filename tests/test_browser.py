@@ -142,7 +142,7 @@ def test_a_filter_changes_the_counts_to_the_right_numbers(watched, sample_site, 
     assert page.locator('[data-k="agencies_total"]').inner_text() == str(total)
     assert page.locator('[data-k="rate"]').inner_text() == f"{reported * 100 / total:.1f}%"
     assert page.locator("#filter-summary").inner_text() == \
-        f"แสดง {len(part)} จาก {len(assignments)} การมอบหมาย"
+        f"แสดง {len(part)} จาก {len(assignments)} รายการ"
     assert page.locator("#t-agencies tbody tr").count() == total
     # a second filter narrows further; the address remembers both
     page.select_option("#f-type", label=page.locator("#f-type option").nth(5).inner_text())
@@ -373,6 +373,6 @@ def test_build_pdf_writes_the_summary(browser, tmp_path):
         pytest.skip("pdftotext (apt-get install poppler-utils) checks the PDF's Thai text")
     text = subprocess.run([pdftotext, "-l", "1", str(out / "tidtam-summary.pdf"), "-"],
                           capture_output=True, text=True, check=True).stdout
-    for expected in ("สรุปสำหรับผู้บริหาร", "ข้อมูล ณ วันที่ 31 ก.ค. 2567", "ตัวชี้วัดความสำเร็จ",
+    for expected in ("บทสรุปผู้บริหาร", "ข้อมูล ณ วันที่ 31 ก.ค. 2567", "ตัวชี้วัดความสำเร็จ",
                      "ร้อยละความพึงพอใจของผู้ใช้นวัตกรรม"):
         assert expected in text, expected

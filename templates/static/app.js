@@ -182,6 +182,26 @@
       return out;
     }
 
+    function scopeText(f) {
+      var parts = [];
+      if (f.status !== null) { parts.push("สถานะ " + D.statuses[f.status][1]); }
+      if (f.obstacle !== null && f.obstacle !== undefined && selects.obstacle) {
+        var option = selects.obstacle.options[selects.obstacle.selectedIndex];
+        parts.push("รายการที่รายงาน" + DIM_LABELS.obstacle + " " + (option ? option.textContent : ""));
+      }
+      return parts.length ? "เฉพาะ" + parts.join(" และ") : "";
+    }
+    function scoped(card, text) {
+      if (!card) { return; }
+      var note = card.querySelector("p.scope");
+      if (!note) {
+        note = el("p", { "class": "scope" });
+        card.insertBefore(note, card.querySelector(".value"));
+      }
+      note.textContent = text;
+      note.hidden = !text;
+      card.classList.toggle("scoped", !!text);
+    }
     function setK(key, text) {
       Array.prototype.forEach.call(document.querySelectorAll('[data-k="' + key + '"]'), function (node) {
         node.textContent = text;
@@ -252,6 +272,18 @@
       var card = document.getElementById("kpi-rate");
       card.classList.toggle("met", rate !== null && rate >= D.reporting_target);
       card.classList.toggle("unmet", rate === null || rate < D.reporting_target);
+      // A filter on the status (or on what the latest report says) changes what the cards
+      // count: every row left has that status, so the success rate would read 100% (or 0%)
+      // by construction. The cards then say what they count; the rate is not computed and
+      // not compared with its target (issue 14).
+      var scope = scopeText(f);
+      scoped(card, scope ? scope + " — ตัวชี้วัดนี้ต้องนับทุกสถานะ จึงไม่คำนวณร้อยละและไม่เทียบกับเป้าหมาย" : "");
+      scoped(document.getElementById("kpi-assign"), scope ? scope + " — นับเฉพาะรายการที่ตรงกับตัวกรองนี้" : "");
+      if (scope) {
+        setK("rate", "-");
+        setK("verdict", "");
+        card.classList.remove("met", "unmet");
+      }
       var meter = document.querySelector('[data-k="meter"]');
       if (meter) { meter.style.width = Math.min(rate || 0, 100) + "%"; }
       setK("agencies_reported", fmt(reportedAll));
@@ -270,7 +302,7 @@
       statusBar.textContent = "";
       statusBar.appendChild(big);
       document.getElementById("filter-summary").textContent =
-        "แสดง " + fmt(sel) + " จาก " + fmt(n) + " การมอบหมาย";
+        "แสดง " + fmt(sel) + " จาก " + fmt(n) + " รายการ";
 
       var jobs = [];
       // district groups
