@@ -24,7 +24,7 @@ CHANGES_FILE = "data/changes.csv"
 XLSX_FILE = "data/tidtam-data.xlsx"
 # The four tables, in the CSV files and as the workbook's sheets (names are a contract).
 TABLES = {"assignments": "การมอบหมาย", "directives": "ข้อสั่งการ", "reports": "รายงานผล",
-          "rejected": "แถวที่ถูกกัก"}
+          "rejected": "แถวที่ไม่ผ่านการตรวจสอบ"}
 
 
 def data_files(data: Dataset, kpis: KPIs, changes: Changes | None = None) -> Iterator[Output]:

@@ -17,9 +17,9 @@ def book(sample_site):
 
 
 def test_workbook_has_every_table(book, sample_site):
-    assert book.sheetnames == ["การมอบหมาย", "ข้อสั่งการ", "รายงานผล", "แถวที่ถูกกัก"]
+    assert book.sheetnames == ["การมอบหมาย", "ข้อสั่งการ", "รายงานผล", "แถวที่ไม่ผ่านการตรวจสอบ"]
     for sheet, csv in (("การมอบหมาย", "assignments"), ("รายงานผล", "reports"),
-                       ("แถวที่ถูกกัก", "rejected")):
+                       ("แถวที่ไม่ผ่านการตรวจสอบ", "rejected")):
         frame = pd.read_csv(sample_site / "data" / f"{csv}.csv", encoding="utf-8-sig", dtype=str)
         rows = list(book[sheet].iter_rows(values_only=True))
         assert list(rows[0]) == list(frame.columns), sheet
