@@ -186,7 +186,7 @@ PRINT_HEADERS = """() => {
   const bad = [];
   for (const t of document.querySelectorAll('table')) {
     if (!t.getClientRects().length || t.closest('[hidden]')) continue;
-    for (const th of t.querySelectorAll('thead th')) {
+    for (const th of t.querySelectorAll('th')) {
       if (!(th.innerText || '').trim() || th.offsetHeight <= 0)
         bad.push(`${t.id || t.className || '(table)'}: "${th.textContent.trim()}"`);
     }
