@@ -28,11 +28,11 @@ from tidtam.render.pages.lists import (
     followup_page,
     matrix_page,
     quality_page,
-    satisfaction_page,
 )
 from tidtam.render.pages.meeting import meeting_pages
 from tidtam.render.pages.overview import overview_page
 from tidtam.render.pages.summary import summary_page
+from tidtam.render.pages.survey import satisfaction_page
 from tidtam.render.pages.trend import trend_page
 from tidtam.render.urls import PageNames, use
 from tidtam.render.writer import Staging, write_parts

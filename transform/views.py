@@ -236,35 +236,6 @@ def records_by(frame: pd.DataFrame, key: str) -> dict[object, list[dict]]:
     return out
 
 
-def satisfaction_summary(answers: pd.DataFrame, respondents: pd.DataFrame, top_score: float,
-                         high_from: float, users: Mapping[str, int]) -> dict:
-    """Satisfaction (mean score x 100 / top score) by respondent group and by question."""
-
-    def score_rows(by: str) -> list[dict]:
-        rows = []
-        for key, part in answers.groupby(by, sort=True):
-            n = len(part)
-            rows.append({"name": key, "answers": n,
-                         "mean_score": round(float(part["score"].mean()), 4),
-                         "score_pct": round(part["score"].mean() * 100 / top_score, 2),
-                         "high_share_pct": pct(int((part["score"] >= high_from).sum()), n)})
-        return rows
-
-    by_group = {r["name"]: r for r in score_rows("group")} if len(answers) else {}
-    counts = respondents["group"].value_counts() if len(respondents) else pd.Series(dtype=int)
-    groups = []
-    for name in [*users, *sorted(g for g in by_group if g not in users)]:
-        n = int(counts.get(name, 0))
-        groups.append({**by_group.get(name, {"name": name, "answers": 0, "mean_score": None,
-                                             "score_pct": None, "high_share_pct": None}),
-                       "respondents": n, "users": users.get(name),
-                       "response_rate_pct": pct(n, users[name]) if users.get(name) else None})
-    by_label = (answers.groupby("label").size().to_dict() if len(answers) else {})
-    return {"groups": groups,
-            "questions": score_rows("question") if len(answers) else [],
-            "labels": {str(k): int(v) for k, v in by_label.items()}}
-
-
 def trend_rows(points: list[tuple[str, str, Mapping[str, int]]]) -> list[dict]:
     """(label, as_of, counts) per run -> counts with the share of reported assignments."""
     return [{"label": label, "as_of": as_of, **count_record(counts)}

@@ -1,4 +1,4 @@
-"""Lists and breakdowns: follow-up, data quality, the status matrix, satisfaction, trend."""
+"""Lists and breakdowns: follow-up, data quality, the status matrix."""
 
 from __future__ import annotations
 
@@ -67,23 +67,6 @@ def quality_page(facts: SiteFacts, rejected: pd.DataFrame) -> Page:
     return Page("quality.html", "quality.html",
                 {**facts.common("quality"), "groups": groups, "sheets": facts.quality(),
                  "rejected_total": len(rejected)})
-
-
-def satisfaction_page(facts: SiteFacts) -> Page:
-    data = facts.data
-    form = data.config.form.satisfaction
-    sat = data.satisfaction
-    summary = V.satisfaction_summary(
-        sat.answers if sat is not None else pd.DataFrame(columns=["group", "question", "label",
-                                                                  "score"]),
-        sat.respondents if sat is not None else pd.DataFrame(columns=["group"]),
-        form.top_score, form.high_from_score, data.config.settings.users)
-    return Page("satisfaction.html", "satisfaction.html", {
-        **facts.common("satisfaction"), "kpis": facts.kpi_data, "summary": summary,
-        "has_survey": sat is not None,
-        "target": data.config.settings.targets.satisfaction_pct,
-        "scale": [{"label": p.label, "score": p.score} for p in form.scale],
-    })
 
 
 def matrix_page(facts: SiteFacts) -> Page:
