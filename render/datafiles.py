@@ -1,6 +1,8 @@
 """The data/ folder: the four tables as CSV files and as one workbook, and kpis.json.
 
-Personal fields appear only where config allows; dates and times are ISO text.
+Personal fields appear only where config allows. The CSV files are for machines (English
+headers, ISO dates: a contract); the workbook opens on the people's table (render/people.py:
+Thai headers and labels, Buddhist-era dates), then holds the same four machine tables.
 """
 
 from __future__ import annotations
@@ -17,6 +19,13 @@ from tidtam.render import exports
 from tidtam.render.digest import bytes_hash, code_hash
 from tidtam.render.exports import write_csv, write_xlsx
 from tidtam.render.formats import iso_frame
+from tidtam.render.people import (
+    EXPORT_FILE,
+    PEOPLE_SHEET,
+    export_script,
+    people_table,
+    thai_headers,
+)
 from tidtam.transform.privacy import public_rejected, redact
 
 KPIS_FILE = "data/kpis.json"
@@ -28,7 +37,8 @@ TABLES = {"assignments": "การมอบหมาย", "directives": "ข้
 
 
 def data_files(data: Dataset, kpis: KPIs, changes: Changes | None = None) -> Iterator[Output]:
-    """kpis.json, changes.csv, a CSV file per table, then the workbook of the tables."""
+    """kpis.json, changes.csv, a CSV file per table, the people's table for the overview's
+    export, then the workbook of the tables."""
     content = kpis_json(kpis)
     yield Output(KPIS_FILE, bytes_hash(content), lambda path: path.write_bytes(content))
     # Every assignment whose status differs from the run compared with (headers only when
@@ -41,13 +51,17 @@ def data_files(data: Dataset, kpis: KPIs, changes: Changes | None = None) -> Ite
         # Streamed to disk, its digest is that of its bytes: at a million reports the
         # text would not fit in memory twice.
         yield Output(path, None, lambda target, f=frame: write_csv(f, target))
-    # The workbook holds the same tables as the CSV files: their digests say whether it
-    # changed, without writing every sheet again.
+    # The people's table, for the overview's filtered CSV (see render/people.py).
+    people = people_table(data)
+    yield Output(EXPORT_FILE, None, lambda target: target.write_bytes(export_script(people)))
+    # The workbook holds the people's table and the same tables as the CSV files: their
+    # digests say whether it changed, without writing every sheet again.
     stamp = datetime.combine(data.as_of, time())
-    sheets = {TABLES[n]: f for n, f in tables.items()}
+    sheets = {PEOPLE_SHEET: thai_headers(people), **{TABLES[n]: f for n, f in tables.items()}}
     code = code_hash(exports, cells).encode()  # the formula rule is core's (core/cells.py)
     yield Output(XLSX_FILE, bytes_hash(code, stamp.isoformat().encode()),
-                 lambda path: write_xlsx(sheets, stamp, path), derived_from=csv_files)
+                 lambda path: write_xlsx(sheets, stamp, path),
+                 derived_from=(*csv_files, EXPORT_FILE))
 
 
 def export_tables(data: Dataset) -> dict[str, pd.DataFrame]:

@@ -34,6 +34,7 @@ from tidtam.render.pages.overview import overview_page
 from tidtam.render.pages.summary import summary_page
 from tidtam.render.pages.survey import satisfaction_page
 from tidtam.render.pages.trend import trend_page
+from tidtam.render.people import export_json, people_table
 from tidtam.render.urls import PageNames, use
 from tidtam.render.writer import Staging, write_parts
 from tidtam.transform.views import group_of
@@ -162,7 +163,10 @@ def _overview(site: Site, _part: Part) -> Iterator[Output]:
 
     overview = overview_page(site.facts, charts)
     yield site.output(overview)
-    yield site.output(replace(overview, path=OVERVIEW_FILE), inline=True)
+    # The one file carries the people's table for its CSV button (the site's overview
+    # loads it from data/ when the button is pressed).
+    alone = {**overview.inputs, "export_json": export_json(people_table(site.data))}
+    yield site.output(replace(overview, path=OVERVIEW_FILE, inputs=alone), inline=True)
     yield site.output(summary_page(site.facts, charts))
 
 

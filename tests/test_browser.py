@@ -205,10 +205,11 @@ def test_export_downloads_exactly_the_filtered_rows(watched, sample_site, assign
     header, body = rows[0], rows[1:]
     part = assignments[(assignments["inspector"] == "นางสาวอรุณี บุญมี")
                        & (assignments["status"] == "not_reported")]
-    got = {(r[header.index("directive_code")], r[header.index("agency")]) for r in body}
+    code, agency = header.index("รหัสข้อสั่งการ"), header.index("หน่วยงาน")  # for people
+    got = {(r[code], r[agency]) for r in body}
     assert len(body) == len(part) > 0
     assert got == set(zip(part["directive_code"], part["agency"], strict=True))
-    overdue = {(r[0], r[1]): int(r[header.index("days_overdue")]) for r in body}
+    overdue = {(r[code], r[agency]): int(r[header.index("เกินกำหนด (วัน)")]) for r in body}
     assert overdue == {(d, a): int(o) for d, a, o in
                        zip(part["directive_code"], part["agency"], part["days_overdue"],
                            strict=True)}

@@ -8,7 +8,9 @@ import pytest
 from openpyxl import load_workbook
 
 from tidtam.render import exports
+from tidtam.render.datafiles import TABLES
 from tidtam.render.exports import xlsx_bytes
+from tidtam.render.people import PEOPLE_SHEET
 
 
 @pytest.fixture(scope="module")
@@ -17,9 +19,10 @@ def book(sample_site):
 
 
 def test_workbook_has_every_table(book, sample_site):
-    assert book.sheetnames == ["การมอบหมาย", "ข้อสั่งการ", "รายงานผล", "แถวที่ไม่ผ่านการตรวจสอบ"]
-    for sheet, csv in (("การมอบหมาย", "assignments"), ("รายงานผล", "reports"),
-                       ("แถวที่ไม่ผ่านการตรวจสอบ", "rejected")):
+    # The people's table first (tests/test_exports_people.py), then the machine tables.
+    assert book.sheetnames == [PEOPLE_SHEET, *TABLES.values()]
+    for csv in ("assignments", "reports", "rejected"):
+        sheet = TABLES[csv]
         frame = pd.read_csv(sample_site / "data" / f"{csv}.csv", encoding="utf-8-sig", dtype=str)
         rows = list(book[sheet].iter_rows(values_only=True))
         assert list(rows[0]) == list(frame.columns), sheet

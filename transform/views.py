@@ -240,3 +240,61 @@ def trend_rows(points: list[tuple[str, str, Mapping[str, int]]]) -> list[dict]:
     """(label, as_of, counts) per run -> counts with the share of reported assignments."""
     return [{"label": label, "as_of": as_of, **count_record(counts)}
             for label, as_of, counts in points]
+
+
+# The escalation page (issue 14): "cannot", and in-progress work that reports obstacles.
+REPORT_WORDS = ["result", "obstacles", "obstacle_factors", "obstacle_factors_other"]
+OTHER_FACTOR = "other"   # an obstacle the agency typed in itself (obstacle_factors_other)
+NO_FACTOR = "none"       # no obstacle factor ticked or typed
+
+
+def latest_words(assignments: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
+    """``assignments`` with its latest report's ``REPORT_WORDS`` ("" without a report),
+    looked up by ``latest_report_id``; the index and row order are kept."""
+    ordered = reports.sort_values(["submitted_at", "source_row"], kind="stable")
+    words = ordered.drop_duplicates("report_id", keep="last").set_index("report_id")
+    ids = assignments["latest_report_id"].fillna("")
+    return assignments.assign(**{c: ids.map(words[c]).astype(object).fillna("").astype(str)
+                                 for c in REPORT_WORDS})
+
+
+def obstacle_keys(words: pd.DataFrame) -> list[list[str]]:
+    """Per row of ``latest_words``: the obstacle factor codes ticked, ``OTHER_FACTOR`` when
+    one was typed in, or ``[NO_FACTOR]`` when neither."""
+    ticked = words["obstacle_factors"].fillna("").astype(str).str.split(",")
+    other = words["obstacle_factors_other"].fillna("").astype(str).str.strip() != ""
+    return [list(dict.fromkeys(c for c in codes if c)) + ([OTHER_FACTOR] if o else [])
+            or [NO_FACTOR] for codes, o in zip(ticked, other, strict=True)]
+
+
+def escalation_sections(assignments: pd.DataFrame, reports: pd.DataFrame) -> dict:
+    """``cannot``: every assignment whose latest status is cannot; ``obstacles``: those in
+    progress whose latest report names an obstacle (text, a ticked factor or a typed one).
+    Each a frame with the report's words, ``group`` and ``inspector``, by directive and
+    agency."""
+    frame = latest_words(assignments, reports).assign(
+        group=group_of(assignments["district_group"]),
+        inspector=assignments["inspector"].fillna(""),
+        type_code=assignments["type_code"].fillna(""))
+    frame["obstacle_keys"] = obstacle_keys(frame)
+    named = ((frame["obstacles"].str.strip() != "") | (frame["obstacle_factors"] != "")
+             | (frame["obstacle_factors_other"].str.strip() != ""))
+    chosen = {"cannot": frame["status"] == "cannot",
+              "obstacles": (frame["status"] == "in_progress") & named}
+    return {key: frame[mask].sort_values(["directive_code", "agency"], kind="stable")
+            for key, mask in chosen.items()}
+
+
+def obstacle_table(items: pd.DataFrame) -> dict:
+    """Assignments per (directive type, obstacle factor) of ``escalation_sections`` rows:
+    ``cells`` {(type, factor): n}, ``type_totals`` {type: assignments}, ``factor_totals``
+    {factor: assignments naming it}, ``total`` assignments. An assignment counts once in
+    each factor it names (``obstacle_keys``), so factor counts may add up to more."""
+    long = pd.DataFrame({"type": items["type_code"].fillna("").tolist(),
+                         "factor": obstacle_keys(items)}).explode("factor")
+    cells = long.groupby(["type", "factor"]).size()
+    return {"cells": {key: int(n) for key, n in cells.items()},
+            "type_totals": {k: int(n) for k, n in
+                            items["type_code"].fillna("").value_counts().items()},
+            "factor_totals": {k: int(n) for k, n in long["factor"].value_counts().items()},
+            "total": len(items)}

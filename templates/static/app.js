@@ -413,20 +413,12 @@
     }
 
     var current = null;
+    // The filtered rows as people read them (Thai headers and labels, B.E. dates, the
+    // reports' words): the table comes with the export section at the end of this file.
     function exportFiltered() {
-      var head = ["directive_code", "agency", "district_group", "fiscal_year", "round", "source", "inspector",
-        "type_code", "factor_codes", "due_date", "status", "status_label", "reported_date", "days_overdue"];
-      var rows = [head];
-      current.rows.forEach(function (i) {
-        var d = D.dir[A.d[i]];
-        var ag = D.ag[A.g[i]];
-        var factors = D.factor.filter(function (x, b) { return d[6] & (1 << b); }).map(function (x) { return x[0]; });
-        rows.push([d[0], ag[0], ag[1] >= 0 ? D.group[ag[1]] : "", d[1] >= 0 ? D.fy[d[1]] : "",
-          d[2] >= 0 ? D.round[d[2]] : "", d[3] >= 0 ? D.source[d[3]] : "", d[4] >= 0 ? D.inspector[d[4]] : "",
-          d[5] >= 0 ? D.type[d[5]][0] : "", factors.join(","), d[7], D.statuses[A.s[i]][0],
-          D.statuses[A.s[i]][1], A.r[i], A.o[i]]);
-      });
-      download("tidtam-assignments-filtered.csv", csvText(rows));
+      document.dispatchEvent(new CustomEvent("tidtam:export", { detail: {
+        rows: current.rows.slice(), total: n,
+        save: function (name, rows) { download(name, csvText(rows)); } } }));
     }
 
     // search over agency names and directive codes and text
@@ -539,4 +531,49 @@
   } else {
     start();
   }
+}());
+/* survey and exports (issue 14) */
+/* The overview's filtered CSV for people. Its rows are cut from the people's table
+ * (render/people.py: the workbook's first sheet), which the page loads only when the button
+ * is pressed: data/overview-export.js beside the site, or #tidtam-export inside the one-file
+ * overview. The overview itself carries only what its filters need. */
+(function () {
+  "use strict";
+  var FILE = "data/overview-export.js";
+  var NAME = "tidtam-assignments-filtered.csv";
+  function load(done, fail) {
+    if (window.TIDTAM_EXPORT) { done(window.TIDTAM_EXPORT); return; }
+    var inside = document.getElementById("tidtam-export");
+    if (inside) { window.TIDTAM_EXPORT = JSON.parse(inside.textContent); done(window.TIDTAM_EXPORT); return; }
+    var script = document.createElement("script");
+    script.src = FILE;
+    script.onload = function () { if (window.TIDTAM_EXPORT) { done(window.TIDTAM_EXPORT); } else { fail(); } };
+    script.onerror = fail;
+    document.head.appendChild(script);
+  }
+  function say(text) {
+    var button = document.getElementById("export-filtered");
+    var note = document.getElementById("export-note");
+    if (!note && button) {
+      note = document.createElement("p");
+      note.id = "export-note";
+      note.className = "export-note";
+      note.setAttribute("aria-live", "polite");
+      button.parentNode.parentNode.insertBefore(note, button.parentNode.nextSibling);
+    }
+    if (note) { note.textContent = text; }
+  }
+  document.addEventListener("tidtam:export", function (ev) {
+    var want = ev.detail;
+    say("กำลังเตรียมไฟล์…");
+    load(function (T) {
+      if (T.n !== want.total) { say("ข้อมูลสำหรับดาวน์โหลดไม่ตรงกับหน้านี้ โปรดโหลดหน้าใหม่แล้วลองอีกครั้ง"); return; }
+      var rows = [T.head];
+      want.rows.forEach(function (i) {
+        rows.push(T.cols.map(function (c) { return c.d ? c.d[T.key[i]] : c.v[c.i[i]]; }));
+      });
+      want.save(NAME, rows);
+      say("");
+    }, function () { say("โหลดข้อมูลสำหรับดาวน์โหลดไม่ได้ โปรดเปิดหน้านี้จากโฟลเดอร์ของเว็บไซต์"); });
+  });
 }());

@@ -1,0 +1,152 @@
+"""The assignments as people read them: Thai headers, Thai labels, Buddhist-era dates, and
+the directive's text with the latest report's words.
+
+One table, two files: the workbook's first sheet (``data/tidtam-data.xlsx``) and the
+overview's filtered CSV, which the browser cuts from :data:`EXPORT_FILE` (loaded only when
+the button is pressed, so the overview stays small). The machine tables (``data/*.csv``
+and the workbook's other sheets) keep their English headers and ISO dates: a contract.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from tidtam.core.model import Dataset
+from tidtam.render.exports import per_distinct
+from tidtam.render.formats import json_script, thai_date
+from tidtam.transform import views as V
+
+PEOPLE_SHEET = "รายการที่มอบหมาย"
+# The browser's copy of the table (a script, not JSON: file:// pages cannot fetch files).
+EXPORT_FILE = "data/overview-export.js"
+EXPORT_GLOBAL = "TIDTAM_EXPORT"
+
+# Column key -> Thai header, in the file's order.
+HEADERS = {
+    "directive_code": "รหัสข้อสั่งการ",
+    "text": "ข้อสั่งการ",
+    "agency": "หน่วยงาน",
+    "group": "กลุ่มเขต",
+    "fiscal_year": "ปีงบประมาณ",
+    "round": "รอบ",
+    "source": "ที่มา",
+    "inspector": "ผู้ตรวจราชการ",
+    "type": "ประเภท",
+    "factors": "ปัจจัยผลกระทบ",
+    "status": "สถานะ",
+    "due": "กำหนดรายงาน",
+    "reported": "วันที่รายงานล่าสุด",
+    "overdue": "เกินกำหนด (วัน)",
+    "reports": "จำนวนครั้งที่รายงาน",
+    "result": "ผลการดำเนินการ",
+    "obstacles": "ปัญหาอุปสรรค",
+    "obstacle_factors": "ปัจจัยที่เป็นอุปสรรค",
+}
+# Columns that are the same for every agency of a directive: the browser's copy holds them
+# once per directive.
+PER_DIRECTIVE = ("directive_code", "text", "fiscal_year", "round", "source", "inspector",
+                 "type", "factors", "due")
+
+
+def people_table(data: Dataset) -> pd.DataFrame:
+    """One row per assignment, in ``data.assignments``' order (the overview's), keyed by
+    :data:`HEADERS`' keys; :func:`thai_headers` renames them."""
+    tax = data.config.taxonomy
+    a = data.assignments
+    statuses = {s.key: s.label for s in tax.statuses}
+    types = {t.code: f"{t.code} {t.label}" for t in tax.directive_types}
+    factors = {f.code: f"{f.code} {f.label}" for f in tax.impact_factors}
+    texts = dict(zip(data.register.directives["directive_code"],
+                     data.register.directives["text"], strict=True))
+    words = V.latest_words(a, data.reports.reports)
+
+    def named(codes: pd.Series, other: pd.Series | None = None) -> pd.Series:
+        joined = per_distinct(codes.fillna("").astype(str), lambda v: "; ".join(
+            factors.get(c, c) for c in v.split(",") if c))
+        if other is None:
+            return joined
+        other = other.fillna("").astype(str).str.strip()
+        both = (joined != "") & (other != "")
+        return joined.where(~both, joined + "; ") + other
+
+    return pd.DataFrame({
+        "directive_code": a["directive_code"],
+        "text": per_distinct(a["directive_code"], lambda c: _text(texts.get(c))),
+        "agency": a["agency"],
+        "group": V.group_of(a["district_group"]),
+        "fiscal_year": _whole(a["fiscal_year"]),
+        "round": _whole(a["round"]),
+        "source": a["source"].fillna(""),
+        "inspector": a["inspector"].fillna(""),
+        "type": per_distinct(a["type_code"].fillna(""), lambda c: types.get(c, c)),
+        "factors": named(a["factor_codes"]),
+        "status": per_distinct(a["status"], lambda s: statuses.get(s, s)),
+        "due": per_distinct(_days(a["due_date"]), _date),
+        "reported": per_distinct(_days(a["reported_at"]), _date),
+        "overdue": a["days_overdue"].astype(int),
+        "reports": a["report_count"].astype(int),
+        "result": words["result"],
+        "obstacles": words["obstacles"],
+        "obstacle_factors": named(words["obstacle_factors"], words["obstacle_factors_other"]),
+    }, index=a.index).reset_index(drop=True)
+
+
+def thai_headers(table: pd.DataFrame) -> pd.DataFrame:
+    return table.rename(columns=HEADERS)
+
+
+def export_script(table: pd.DataFrame) -> bytes:
+    """:data:`EXPORT_FILE`: ``window.TIDTAM_EXPORT = {...}``, the table column-wise and
+    dictionary-encoded (see :func:`export_data`)."""
+    return (f"window.{EXPORT_GLOBAL}={json_script(export_data(table))};\n").encode()
+
+
+def export_data(table: pd.DataFrame) -> dict:
+    """``head``: the Thai headers; ``n``: rows; ``key``: each row's directive (an index
+    into the per-directive columns); ``cols``: per column either ``{"d": [value per
+    directive]}`` or ``{"v": [distinct values], "i": [index per row]}``."""
+    key, first = pd.factorize(table["directive_code"])
+    firsts = table.drop_duplicates("directive_code").set_index("directive_code").loc[first]
+    cols = []
+    for name in HEADERS:
+        if name in PER_DIRECTIVE:
+            cols.append({"d": _plain(firsts[name]) if name != "directive_code"
+                         else [str(c) for c in first]})
+            continue
+        codes, uniques = pd.factorize(table[name])
+        cols.append({"v": _plain(pd.Series(uniques)), "i": codes.tolist()})
+    return {"head": list(HEADERS.values()), "n": len(table), "key": key.tolist(),
+            "cols": cols}
+
+
+def export_json(table: pd.DataFrame) -> str:
+    """:func:`export_data` as JSON safe inside a ``<script>`` (the one-file overview)."""
+    return json_script(export_data(table))
+
+
+def _plain(values: pd.Series) -> list:
+    return json.loads(values.to_json(orient="values", force_ascii=False))
+
+
+def _text(value: object) -> str:
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) \
+        else str(value)
+
+
+def _whole(values: pd.Series) -> pd.Series:
+    """Years and rounds as whole numbers (missing stays missing)."""
+    return pd.to_numeric(values, errors="coerce").astype("Int64")
+
+
+def _days(values: pd.Series) -> pd.Series:
+    """ISO dates of dates or aware times (in their own zone, Asia/Bangkok); '' for none."""
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        return values.dt.strftime("%Y-%m-%d").fillna("").astype(object)
+    return values.map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v))
+                      else str(v)[:10]).astype(object)
+
+
+def _date(iso_day: str) -> str:
+    return thai_date(iso_day) if iso_day else ""
