@@ -21,9 +21,13 @@ from tidtam.render.charts import summary_charts, trend_charts
 from tidtam.render.datafiles import data_files, published_rejected
 from tidtam.render.digest import PageDigests, bytes_hash
 from tidtam.render.html import Assets, Page, environment, render_page
+from tidtam.render.memo_files import FOLDER
+from tidtam.render.memo_site import memo_outputs
+from tidtam.render.memos import Memo
 from tidtam.render.pages import SiteFacts
 from tidtam.render.pages.changes import changes_page
 from tidtam.render.pages.entities import agency_pages, directive_pages, inspector_pages
+from tidtam.render.pages.escalation import escalation_page
 from tidtam.render.pages.lists import (
     followup_page,
     matrix_page,
@@ -56,10 +60,12 @@ class Site:
     trend: list[TrendPoint] | None = None
     changes: Changes | None = None
     templates: Path = TEMPLATES_DIR
+    memos: list[Memo] | None = None  # the follow-up memos, written under memos/ (--memos)
 
     @functools.cached_property
     def facts(self) -> SiteFacts:
-        return SiteFacts.of(self.data, self.kpis, self.changes)
+        memo_files = {m.key: f"{FOLDER}/{m.file}.pdf" for m in self.memos or []}
+        return SiteFacts.of(self.data, self.kpis, self.changes, memo_files)
 
     @functools.cached_property
     def env(self) -> Environment:
@@ -109,13 +115,15 @@ class Part:
 
     @property
     def charted(self) -> bool:
-        """Whether the part draws charts. vl-convert keeps a runtime with threads, which a
-        process forked after it started does not have: such a worker would wait for them
-        forever, so these parts are written by the build's own process."""
+        """Whether the part draws charts or prints. vl-convert keeps a runtime with threads,
+        which a process forked after it started does not have: such a worker would wait for
+        them forever, so these parts are written by the build's own process (and so is the
+        memos part, which drives one Chromium)."""
         return self.family in CHARTED
 
 
-CHARTED = {"overview", "lists"}  # the overview and summary charts, the trend chart
+# the overview and summary charts, the trend chart; the memos' PDFs
+CHARTED = {"overview", "lists", "memos"}
 
 
 def parts(site: Site) -> list[Part]:
@@ -128,7 +136,8 @@ def parts(site: Site) -> list[Part]:
     return [Part("data"),
             *_shards("agencies", rows / ROWS_PER_PART, data.assignments["agency"].nunique()),
             *_shards("directives", directives / PAGES_PER_PART, directives),
-            Part("static"), Part("lists"), Part("overview")]
+            Part("static"), Part("lists"), Part("overview"),
+            *([Part("memos")] if site.memos is not None else [])]
 
 
 def _shards(family: str, wanted: float, entities: int) -> list[Part]:
@@ -179,6 +188,7 @@ def _lists(site: Site, _part: Part) -> Iterator[Output]:
     for page in meeting_pages(facts):
         yield site.output(page)
     yield site.output(followup_page(facts))
+    yield site.output(escalation_page(facts))
     yield site.output(quality_page(facts, published_rejected(site.data)))
     yield site.output(matrix_page(facts))
     for page in inspector_pages(facts):
@@ -195,8 +205,13 @@ def _directives(site: Site, part: Part) -> Iterator[Output]:
         yield site.output(page)
 
 
+def _memos(site: Site, _part: Part) -> Iterator[Output]:
+    return memo_outputs(site.memos or [], site.data.config, site.data.as_of.isoformat(),
+                        site.templates)
+
+
 FAMILIES = {"data": _data, "static": _static, "overview": _overview, "lists": _lists,
-            "agencies": _agencies, "directives": _directives}
+            "agencies": _agencies, "directives": _directives, "memos": _memos}
 
 
 def write_site(site: Site, folder: Path, previous: Path | None) -> dict[str, str]:

@@ -241,7 +241,8 @@ def test_standalone_overview_needs_no_other_file(sample_site):
 def test_pages_carry_only_their_own_data(sample_site):
     sizes = {p.relative_to(sample_site).as_posix(): p.stat().st_size
              for p in html_files(sample_site)}
-    assert all(size < 40_000 for rel, size in sizes.items() if rel.startswith("directives/"))
+    # a directive page holds each of its agencies' latest result and obstacles (issue 14)
+    assert all(size < 80_000 for rel, size in sizes.items() if rel.startswith("directives/"))
     for path in html_files(sample_site):
         if path.name not in ("index.html", "tidtam-overview.html"):
             assert soup(sample_site, path.relative_to(sample_site)).find(

@@ -132,7 +132,8 @@ def test_editing_an_included_template_changes_the_pages_that_include_it(sample, 
     statusbar = changed(sample, tmp_path, "_statusbar.html")
     # Every page with a status bar, none without.
     without = {"followup.html", "quality.html", "satisfaction.html", "trend.html",
-               "changes.html", *(p for p in pages if p.startswith("meeting/"))}
+               "changes.html", "escalation.html",
+               *(p for p in pages if p.startswith("meeting/"))}
     assert statusbar == pages - without
     assert changed(sample, tmp_path / "k", "_kpi_card.html") == \
         {"index.html", OVERVIEW_FILE, "summary.html", "satisfaction.html"}

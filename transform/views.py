@@ -124,7 +124,8 @@ def followup(assignments: pd.DataFrame, directives: pd.DataFrame) -> list[dict]:
 FAILED = "failed"              # not_reported, but rows it submitted failed the checks
 FAILED_LATER = "failed_later"  # a valid status, and rows submitted later failed the checks
 FOLLOWUP_COLUMNS = ["directive_code", "text", "agency", "group", "inspector", "type_code",
-                    "due_date", "days_overdue", "rejected_rows", "state"]
+                    "due_date", "days_overdue", "rejected_rows", "state", "reminders",
+                    "last_reminded"]
 
 
 def submission_state(assignments: pd.DataFrame) -> pd.Series:

@@ -8,13 +8,14 @@ entity: one filter per entity costs the square of the site's size.
 from __future__ import annotations
 
 import functools
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
 from tidtam.core.model import STATUS_KEYS, ChangeKPIs, Changes, Dataset, KPIs
 from tidtam.render.formats import kpi_delta
 from tidtam.transform import views as V
+from tidtam.transform.formlinks import prefill_url
 
 SOURCE_LABELS = {"directives": "ทะเบียนข้อสั่งการ", "responses": "แบบรายงานผล",
                  "satisfaction": "แบบสำรวจความพึงพอใจ"}
@@ -33,9 +34,11 @@ class SiteFacts:
     texts: dict[str, object]  # directive code -> its text
     fiscal_years: list[int]
     changes: Changes | None = None  # since the run compared with (None: no such run)
+    memo_files: dict[str, str] = field(default_factory=dict)  # agency -> its memo's PDF
 
     @classmethod
-    def of(cls, data: Dataset, kpis: KPIs, changes: Changes | None = None) -> SiteFacts:
+    def of(cls, data: Dataset, kpis: KPIs, changes: Changes | None = None,
+           memo_files: dict[str, str] | None = None) -> SiteFacts:
         tax = data.config.taxonomy
         directives = data.register.directives
         return cls(
@@ -48,6 +51,7 @@ class SiteFacts:
             texts=dict(zip(directives["directive_code"], directives["text"], strict=True)),
             fiscal_years=sorted({int(y) for y in directives["fiscal_year"].dropna()}),
             changes=changes,
+            memo_files=memo_files or {},
         )
 
     @functools.cached_property
@@ -62,9 +66,15 @@ class SiteFacts:
 
     def common(self, nav: str) -> dict:
         site = self.data.config.settings.site
+        form = self.data.config.form.google_form
         return {"site": {"title": site.title, "organization": site.organization},
                 "as_of": self.data.as_of.isoformat(), "fiscal_years": self.fiscal_years,
-                "nav": nav}
+                "nav": nav, "form_url": (form.viewform_url or None) if form else None}
+
+    def form_link(self, agency: str, code: str) -> str | None:
+        """The form filled in advance for one assignment (None: no prefill config)."""
+        return prefill_url(self.data.config.form.google_form, agency, code,
+                           str(self.texts.get(code, "")))
 
     def factors(self, codes: str) -> list[dict]:
         return [{"code": c, "label": self.factor_labels.get(c, c)}

@@ -15,6 +15,8 @@ from tidtam.render.datafiles import published_rejected
 from tidtam.render.formats import iso_values
 from tidtam.render.html import Page
 from tidtam.render.pages import SiteFacts, statuses
+from tidtam.render.pages.changes import agency_changes
+from tidtam.render.pages.escalation import words
 from tidtam.render.urls import agency_path, attachment_links, directive_path, inspector_path
 from tidtam.transform import views as V
 
@@ -98,6 +100,9 @@ def _assignment_row(facts: SiteFacts, rec: dict, recs: list[dict] | None) -> dic
             "report_count": int(rec["report_count"]),
             "inspector": rec["inspector"] or "",
             "state": rec["state"], "failed": failed_rows(facts).get((code, rec["agency"]), []),
+            "form_link": facts.form_link(rec["agency"], code) if rec["status"] in
+            ("not_reported", "in_progress") else None,
+            "reminders": int(rec["reminders"]), "last_reminded": rec["last_reminded"],
             "latest": latest, "earlier": earlier, "more": more}
 
 
@@ -121,6 +126,7 @@ def _agency_page(facts: SiteFacts, agency: str, part: pd.DataFrame,
         "schedule": schedule_of(facts, part),
         "failed_count": int((part["state"] == V.FAILED).sum()),
         "rows": rows,
+        "agency_changes": agency_changes(facts, agency),
     }
     return Page(agency_path(agency), "agency.html", inputs)
 
@@ -135,8 +141,11 @@ def directive_pages(facts: SiteFacts, shard: int = 0, shards: int = 1) -> Iterat
     a = a.sort_values(["directive_code", "status", "agency"])
     a = a.assign(group=V.group_of(a["district_group"]), reported_iso=iso_values(a["reported_at"]),
                  state=V.submission_state(a))
+    reports = data.reports.reports
+    a = V.latest_words(a, reports[reports["directive_code"].isin(codes)])
     by_code = V.records_by(a[["directive_code", "agency", "group", "status", "reported_iso",
-                              "days_overdue", "report_count", "state"]], "directive_code")
+                              "days_overdue", "report_count", "state", "result", "obstacles"]],
+                           "directive_code")
     directives = directives.assign(due_iso=iso_values(directives["due_date"]))
     for d in V.records(directives):
         recs = by_code.get(d["directive_code"], [])
@@ -147,7 +156,7 @@ def _directive_page(facts: SiteFacts, d: dict, recs: list[dict]) -> Page:
     rows = [{"agency": r["agency"], "path": agency_path(r["agency"]), "group": r["group"],
              "status": r["status"], "reported_at": r["reported_iso"],
              "days_overdue": int(r["days_overdue"]), "report_count": int(r["report_count"]),
-             "state": r["state"],
+             "state": r["state"], "words": words(r),
              "failed": failed_rows(facts).get((r["directive_code"], r["agency"]), [])}
             for r in recs]
     inputs = {

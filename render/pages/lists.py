@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pandas as pd
 
-from tidtam.core.model import TrendPoint
 from tidtam.render.formats import iso
 from tidtam.render.html import Page
+from tidtam.render.memo_files import COMBINED, FOLDER
 from tidtam.render.pages import SOURCE_LABELS, SiteFacts, statuses
 from tidtam.render.pages.entities import failed_rows, schedule_of
+from tidtam.render.pages.overview import group_choices
 from tidtam.render.urls import agency_path, directive_path
 from tidtam.transform import views as V
 from tidtam.transform.quarantine import REASONS
-
-THIS_BUILD = "ฉบับนี้"  # the trend's last row: the data of this build
-
 
 FOLLOWUP_SECTIONS = {  # key: (heading, table id), in the page's order
     "never": ("ยังไม่ส่งรายงาน", "t-fu-never"),
@@ -37,6 +33,7 @@ def followup_page(facts: SiteFacts) -> Page:
     rows = [r for s in sections for r in s["rows"]]
     return Page("followup.html", "followup.html", {
         **facts.common("followup"), "sections": sections, "not_due": found["not_due"],
+        "memos_all": f"{FOLDER}/{COMBINED}" if facts.memo_files else None,
         "total": len(rows),
         "options": {"group": sorted({r["group"] for r in rows}),
                     "inspector": sorted({r["inspector"] for r in rows if r["inspector"]}),
@@ -51,7 +48,10 @@ def _followup_row(facts: SiteFacts, r: dict, failed: dict) -> dict:
             "inspector": r["inspector"], "type": r["type_code"] or "",
             "type_label": facts.type_labels.get(r["type_code"], ""),
             "due": iso(r["due_date"]), "days_overdue": int(r["days_overdue"]),
-            "state": r["state"], "failed": failed.get((code, agency), [])}
+            "state": r["state"], "failed": failed.get((code, agency), []),
+            "form_link": facts.form_link(agency, code),
+            "reminders": int(r["reminders"]), "last_reminded": r["last_reminded"],
+            "memo": facts.memo_files.get(agency)}
 
 
 def quality_page(facts: SiteFacts, rejected: pd.DataFrame) -> Page:
@@ -67,6 +67,24 @@ def quality_page(facts: SiteFacts, rejected: pd.DataFrame) -> Page:
     return Page("quality.html", "quality.html",
                 {**facts.common("quality"), "groups": groups, "sheets": facts.quality(),
                  "rejected_total": len(rejected)})
+
+
+def _overview_filters(facts: SiteFacts, groups: pd.Series):
+    """``to(type_code, group)``: the overview's address part (``type=i&group=j``, the
+    indices its filters use) that selects them; None for a value it cannot filter on."""
+    types = {c: i for i, c in enumerate(facts.type_labels)}
+    group_index = {g: i for i, g in enumerate(group_choices(facts.data, groups))}
+
+    def to(type_code: str | None, group: str | None) -> str | None:
+        parts = []
+        for key, value, index in (("type", type_code, types), ("group", group, group_index)):
+            if value is not None:
+                if value not in index:
+                    return None
+                parts.append(f"{key}={index[value]}")
+        return "&".join(parts)
+
+    return to
 
 
 def matrix_page(facts: SiteFacts) -> Page:
@@ -87,14 +105,18 @@ def matrix_page(facts: SiteFacts) -> Page:
     def cell(matrix: dict, r: str, c: str) -> dict | None:
         return matrix["cells"].get((r, c))
 
+    to = _overview_filters(facts, frame["group"])
+
     return Page("matrix.html", "matrix.html", {
         **facts.common("matrix"), "statuses": statuses(facts),
         "groups": groups,
         "types": [{"code": t, "label": facts.type_labels[t]} for t in types],
         "type_rows": [{"code": t, "label": facts.type_labels[t],
                        "cells": [cell(by_group, t, g) for g in groups],
+                       "links": [to(t, g) for g in groups], "link": to(t, None),
                        "total": by_group["row_totals"][t]} for t in types],
         "group_totals": [by_group["column_totals"].get(g) for g in groups],
+        "group_links": [to(None, g) for g in groups],
         "agency_rows": [{"agency": n, "path": agency_path(n),
                          "cells": [cell(by_agency, n, t) for t in types],
                          "total": by_agency["row_totals"][n]} for n in agencies],
@@ -105,16 +127,3 @@ def matrix_page(facts: SiteFacts) -> Page:
                             if g in on_time_groups],
         "schedule_all": schedule_of(facts, frame),
     })
-
-
-def trend_page(facts: SiteFacts, points: list[TrendPoint] | None,
-               chart_maker: Callable[[list[dict]], str]) -> Page:
-    """Status counts of the recorded runs (None: no history to read) and of this build."""
-    counts = facts.data.assignments["status"].value_counts().to_dict()
-    runs = [(p.label, p.as_of, p.counts) for p in points or []]
-    runs.append((THIS_BUILD, facts.data.as_of.isoformat(), counts))
-    rows = V.trend_rows(runs)
-    return Page("trend.html", "trend.html",
-                {**facts.common("trend"), "statuses": statuses(facts), "rows": rows,
-                 "has_history": points is not None},
-                extras=lambda: {"chart": chart_maker(rows) if len(rows) >= 2 else ""})

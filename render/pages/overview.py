@@ -6,16 +6,17 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from tidtam.core.model import STATUS_KEYS
+from tidtam.core.model import STATUS_KEYS, Dataset
 from tidtam.render.formats import iso, json_script
 from tidtam.render.html import Page
 from tidtam.render.pages import SiteFacts, kpi_inputs
+from tidtam.render.pages.escalation import OTHER_LABEL
 from tidtam.render.urls import agency_path, directive_path
 from tidtam.transform import views as V
 from tidtam.transform.quarantine import REASONS
 
 SEARCH_TEXT = 160        # characters of a directive's text embedded for search
-DIMENSIONS = ("fy", "round", "source", "inspector", "group", "type", "factor")
+DIMENSIONS = ("fy", "round", "source", "inspector", "group", "type", "factor", "obstacle")
 
 
 def overview_page(facts: SiteFacts, chart_maker: Callable[[dict], dict] | None = None) -> Page:
@@ -40,9 +41,7 @@ def overview_data(facts: SiteFacts) -> dict:
     a = data.assignments
     tax = data.config.taxonomy
     groups = V.group_of(a["district_group"])
-    group_values = [g for g in dict.fromkeys(
-        [*(ag.district_group for ag in data.config.agencies if ag.district_group),
-         V.CENTRAL_GROUP]) if g in set(groups)]
+    group_values = group_choices(data, groups)
     dims, dirs = _directives(facts)
     agency_names = list(dict.fromkeys(a["agency"]))
     agency_index = {n: i for i, n in enumerate(agency_names)}
@@ -59,15 +58,36 @@ def overview_data(facts: SiteFacts) -> dict:
         "group": group_values,
         "type": [[t.code, t.label] for t in tax.directive_types],
         "factor": [[f.code, f.label] for f in tax.impact_factors],
+        # the obstacle factors of each assignment's latest report (bit i: obstacle[i])
+        "obstacle": [*([f.code, f.label] for f in tax.impact_factors), ["", OTHER_LABEL]],
         "ag": agencies,
         "dir": dirs,
         "a": {"d": [dir_index[c] for c in a["directive_code"]],
               "g": [agency_index[n] for n in a["agency"]],
               "s": [status_index[s] for s in a["status"]],
               "o": [int(v) for v in a["days_overdue"]],
-              "r": reported.tolist()},
+              "r": reported.tolist(),
+              "b": _obstacle_masks(V.latest_words(a, data.reports.reports),
+                                   [f.code for f in tax.impact_factors])},
         "reporting_target": data.config.settings.targets.reporting_rate_pct,
     }
+
+
+def group_choices(data: Dataset, groups: pd.Series) -> list[str]:
+    """The group filter's choices in its order: ``#group=i`` in the overview's address is
+    the i-th (the matrix page links its cells with these numbers). ``groups``: each
+    assignment's group (``views.group_of``)."""
+    present = set(groups)
+    return [g for g in dict.fromkeys(
+        [*(ag.district_group for ag in data.config.agencies if ag.district_group),
+         V.CENTRAL_GROUP]) if g in present]
+
+
+def _obstacle_masks(words: pd.DataFrame, codes: list[str]) -> list[int]:
+    """Per assignment, a bit per obstacle factor its latest report names: ``codes`` in
+    order, then one for a factor the agency typed in itself."""
+    bits = {**{c: 1 << i for i, c in enumerate(codes)}, V.OTHER_FACTOR: 1 << len(codes)}
+    return [sum(bits.get(k, 0) for k in keys) for keys in V.obstacle_keys(words)]
 
 
 def _codes(series: pd.Series) -> list:

@@ -125,9 +125,9 @@
   }
 
   /* ---- the overview ---- */
-  var DIMS = ["fy", "round", "source", "inspector", "group", "type", "factor", "status"];
+  var DIMS = ["fy", "round", "source", "inspector", "group", "type", "factor", "status", "obstacle"];
   var DIM_LABELS = { fy: "ปีงบประมาณ", round: "รอบ", source: "ที่มา", inspector: "ผู้ตรวจราชการ",
-    group: "กลุ่มเขต", type: "ประเภท", factor: "ปัจจัย", status: "สถานะ" };
+    group: "กลุ่มเขต", type: "ประเภท", factor: "ปัจจัย", status: "สถานะ", obstacle: "ปัจจัยที่เป็นอุปสรรค" };
   var DIRECTIVE_ROWS = 200;
 
   function overview(D) {
@@ -155,6 +155,7 @@
       if (f.factor !== null && !(d[6] & (1 << f.factor))) { return false; }
       if (f.group !== null && D.ag[A.g[i]][1] !== f.group) { return false; }
       if (f.status !== null && A.s[i] !== f.status) { return false; }
+      if (f.obstacle !== null && !(A.b[i] & (1 << f.obstacle))) { return false; }
       return true;
     }
     function zero() { var c = []; for (var s = 0; s < S; s++) { c.push(0); } return c; }
@@ -227,7 +228,9 @@
     }
     function num(v) { return td(fmt(v), v, "num"); }
     function link(text, href) {
-      return links && href ? el("a", { href: href }, text) : el("span", null, text);
+      if (links && href) { return el("a", { href: href }, text); }
+      // the one-file overview: the name opens its details inside the file (charts and drill-down)
+      return href ? el("button", { type: "button", "class": "open-detail", "data-detail": href }, text) : el("span", null, text);
     }
     function fill(id, rows) {
       var table = document.getElementById(id);
@@ -410,6 +413,9 @@
       var hash = DIMS.filter(function (k) { return f[k] !== null; }).map(function (k) { return k + "=" + f[k]; }).join("&");
       try { history.replaceState(null, "", hash ? "#" + hash : location.pathname + location.search); } catch (e) { /* file:// in some browsers */ }
       current = agg;
+      // the charts that follow the filters (the section "charts and drill-down" below)
+      window.TIDTAM_VIEW = { data: D, agg: agg, filters: f };
+      document.dispatchEvent(new CustomEvent("tidtam:filtered"));
     }
 
     var current = null;
@@ -532,6 +538,86 @@
     start();
   }
 }());
+/* trend and changes (issue 12) */
+// The overview's KPI cards show their change since the compared update for all the data:
+// while a filter is active the cards count only part of it, so the change is hidden.
+(function () {
+  var form = document.getElementById("filters");
+  if (!form) { return; }
+  function sync() {
+    var active = Array.prototype.some.call(form.querySelectorAll("select"), function (s) {
+      return s.value !== "";
+    });
+    Array.prototype.forEach.call(document.querySelectorAll('[data-delta="filtered"]'), function (n) {
+      n.hidden = active;
+    });
+  }
+  form.addEventListener("change", sync);
+  form.addEventListener("reset", function () { setTimeout(sync, 0); });
+  window.addEventListener("hashchange", sync);
+  sync();
+  setTimeout(sync, 0);
+})();
+/* escalation (issue 14) */
+/* The escalation page's filters (type, obstacle factor, district group, inspector) hide
+ * items of both sections and update each section's count; an item names several factors
+ * (data-factors, space-separated). Without JS the form stays hidden and every item shows. */
+(function () {
+  "use strict";
+  function start() {
+    var form = document.getElementById("esc-filters");
+    if (!form) { return; }
+    var selects = Array.prototype.slice.call(form.querySelectorAll("select[data-esc-key]"));
+    var sections = Array.prototype.slice.call(document.querySelectorAll("[data-esc-section]"));
+    var summary = document.getElementById("esc-summary");
+    var NF = new Intl.NumberFormat("en-US");
+    function holds(item, key, value) {
+      var have = item.getAttribute("data-" + key) || "";
+      return key === "factors" ? (" " + have + " ").indexOf(" " + value + " ") >= 0 : have === value;
+    }
+    function apply() {
+      var wanted = selects.map(function (s) { return [s.getAttribute("data-esc-key"), s.value]; })
+        .filter(function (kv) { return kv[1] !== ""; });
+      var shown = 0, total = 0;
+      sections.forEach(function (section) {
+        var items = section.querySelectorAll(".esc-item");
+        var visible = 0;
+        Array.prototype.forEach.call(items, function (item) {
+          var ok = wanted.every(function (kv) { return holds(item, kv[0], kv[1]); });
+          item.hidden = !ok;
+          if (ok) { visible += 1; }
+        });
+        shown += visible;
+        total += items.length;
+        var count = section.querySelector("[data-esc-count]");
+        if (count) { count.textContent = NF.format(visible); }
+        Array.prototype.forEach.call(section.querySelectorAll("[data-esc-directive]"), function (d) {
+          d.hidden = !d.querySelector(".esc-item:not([hidden])");
+        });
+        var none = section.querySelector(".esc-none");
+        if (none) { none.hidden = visible > 0 || !items.length; }
+      });
+      var active = selects.filter(function (s) { return s.value !== ""; }).map(function (s) {
+        return form.querySelector('label[for="' + s.id + '"]').textContent + " " +
+          s.options[s.selectedIndex].text;
+      });
+      summary.textContent = active.length ? "แสดง " + NF.format(shown) + " จาก " + NF.format(total) + " รายการ" : "";
+      Array.prototype.forEach.call(document.querySelectorAll(".filter-stamp"), function (node) {
+        node.textContent = "ตัวกรอง: " + (active.length ? active.join(" · ") : "ทั้งหมด");
+      });
+    }
+    form.hidden = false;
+    form.addEventListener("change", apply);
+    form.addEventListener("reset", function () { setTimeout(apply, 0); });
+    form.addEventListener("submit", function (ev) { ev.preventDefault(); });
+    apply();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+}());
 /* survey and exports (issue 14) */
 /* The overview's filtered CSV for people. Its rows are cut from the people's table
  * (render/people.py: the workbook's first sheet), which the page loads only when the button
@@ -575,5 +661,298 @@
       want.save(NAME, rows);
       say("");
     }, function () { say("โหลดข้อมูลสำหรับดาวน์โหลดไม่ได้ โปรดเปิดหน้านี้จากโฟลเดอร์ของเว็บไซต์"); });
+  });
+}());
+/* charts and drill-down (issue 14) */
+/* (1) The overview's charts follow the filters: horizontal stacked bars drawn from the
+ * filtered counts the overview hands over (window.TIDTAM_VIEW, event "tidtam:filtered"),
+ * with a visually hidden table that screen readers read; the pre-rendered SVG stays for
+ * pages without JS. (2) In the one-file overview (no links) each agency and directive name
+ * is a button that opens its details in a dialog, built from the file's own data: the
+ * compact rows (#tidtam-data) and, when present, the people's table (#tidtam-export) with
+ * the directive's text and each agency's latest result and obstacles. Text only ever goes
+ * in with textContent. */
+(function () {
+  "use strict";
+  var NF = new Intl.NumberFormat("en-US");
+  function fmt(n) { return NF.format(n); }
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) { node.className = cls; }
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+  function sum(c) { return c.reduce(function (a, b) { return a + b; }, 0); }
+
+  /* ---- charts that follow the filters ---- */
+  var CHARTS = [
+    { key: "types", dim: "type", head: "ประเภทข้อสั่งการ", title: "สถานะตามประเภทข้อสั่งการ", note: "" },
+    { key: "factors", dim: "factor", head: "ปัจจัยผลกระทบ", title: "สถานะตามปัจจัยผลกระทบ",
+      note: "ข้อสั่งการหนึ่งมีได้หลายปัจจัย ผลรวมของแผนภูมินี้จึงอาจมากกว่าจำนวนรายการ" }
+  ];
+  function legend(D) {
+    var ul = el("ul", "legend");
+    ul.setAttribute("aria-label", "คำอธิบายสี");
+    D.statuses.forEach(function (s) {
+      var li = el("li");
+      var dot = el("span", "dot st-" + s[0]);
+      dot.setAttribute("aria-hidden", "true");
+      li.appendChild(dot);
+      li.appendChild(document.createTextNode(s[1]));
+      ul.appendChild(li);
+    });
+    return ul;
+  }
+  function chart(spec, map, D, stamp) {
+    var labels = D[spec.dim];
+    var keys = Object.keys(map).filter(function (k) { return +k >= 0 && sum(map[k].c); })
+      .sort(function (a, b) { return a - b; });
+    var max = keys.reduce(function (m, k) { return Math.max(m, sum(map[k].c)); }, 0);
+    var fig = el("figure", "fchart");
+    fig.id = "chart-" + spec.key;
+    var cap = el("figcaption");
+    cap.appendChild(el("strong", null, spec.title));
+    var sub = cap.appendChild(el("span", "fchart-stamp", " · " + stamp[0] + " · "));
+    sub.appendChild(el("span", "w", stamp[1]));
+    fig.appendChild(cap);
+    var rows = el("div", "fchart-rows");
+    rows.setAttribute("aria-hidden", "true");
+    var table = el("table", "sr-only fchart-table");
+    table.appendChild(el("caption", null, spec.title + " " + stamp.join(" · ") + (spec.note ? " (" + spec.note + ")" : "")));
+    var hr = el("tr");
+    [spec.head].concat(D.statuses.map(function (s) { return s[1]; }), ["รวม"]).forEach(function (h) {
+      var th = el("th", null, h);
+      th.setAttribute("scope", "col");
+      hr.appendChild(th);
+    });
+    table.appendChild(el("thead")).appendChild(hr);
+    var body = table.appendChild(el("tbody"));
+    keys.forEach(function (k) {
+      var c = map[k].c, total = sum(c);
+      var name = labels[+k][0] + " " + labels[+k][1];
+      var row = el("div", "fchart-row");
+      var label = row.appendChild(el("span", "fchart-label"));
+      // each space-separated phrase wraps as a whole: Thai words are never cut in two
+      name.split(" ").forEach(function (w, j) {
+        if (j) { label.appendChild(document.createTextNode(" ")); }
+        label.appendChild(el("span", "w", w));
+      });
+      var track = el("span", "fchart-track");
+      var barEl = el("span", "fchart-bar");
+      barEl.style.width = (max ? total * 100 / max : 0) + "%";
+      D.statuses.forEach(function (s, i) {
+        if (!c[i]) { return; }
+        var seg = el("span", "fchart-seg st-" + s[0], c[i] * 8 >= max ? fmt(c[i]) : "");
+        seg.style.flexGrow = c[i];
+        seg.title = s[1] + " " + fmt(c[i]);
+        barEl.appendChild(seg);
+      });
+      track.appendChild(barEl);
+      row.appendChild(track);
+      row.appendChild(el("span", "fchart-total", fmt(total)));
+      rows.appendChild(row);
+      var tr = el("tr");
+      var th = el("th", null, name);
+      th.setAttribute("scope", "row");
+      tr.appendChild(th);
+      c.concat([total]).forEach(function (v) { tr.appendChild(el("td", null, fmt(v))); });
+      body.appendChild(tr);
+    });
+    if (!keys.length) { rows.appendChild(el("p", "fchart-none", "ไม่มีรายการตามตัวกรอง")); }
+    fig.appendChild(rows);
+    if (spec.note) { fig.appendChild(el("p", "fchart-note", spec.note)); }
+    fig.appendChild(table);
+    return fig;
+  }
+  function draw() {
+    var view = window.TIDTAM_VIEW;
+    var box = document.getElementById("live-charts");
+    if (!view || !box) { return; }
+    var D = view.data, agg = view.agg;
+    var stampNode = document.querySelector(".print-stamp .filter-stamp");
+    var stamp = [stampNode ? stampNode.textContent : "", fmt(agg.rows.length) + " รายการ"];
+    box.textContent = "";
+    box.appendChild(el("h3", null, "แผนภูมิสถานะตามตัวกรอง"));
+    box.appendChild(legend(D));
+    var grid = box.appendChild(el("div", "fchart-grid"));
+    CHARTS.forEach(function (spec) { grid.appendChild(chart(spec, agg[spec.key], D, stamp)); });
+    box.hidden = false;
+    ["chart-h", "static-charts"].forEach(function (id) {
+      var node = document.getElementById(id);
+      if (node) { node.hidden = true; }
+    });
+  }
+  document.addEventListener("tidtam:filtered", draw);
+  draw();
+
+  /* ---- details inside the one-file overview ---- */
+  var MONTHS = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."];
+  function thaiDate(isoDay) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(isoDay || "");
+    return m ? +m[3] + " " + MONTHS[+m[2] - 1] + " " + (+m[1] + 543) : "";
+  }
+  // The people's table (render/people.py), when the file carries it: columns by Thai header.
+  function people(n) {
+    var T = window.TIDTAM_EXPORT;
+    if (!T) {
+      var inside = document.getElementById("tidtam-export");
+      if (!inside) { return null; }
+      T = window.TIDTAM_EXPORT = JSON.parse(inside.textContent);
+    }
+    if (T.n !== n) { return null; }
+    return function (header, i) {
+      var c = T.cols[T.head.indexOf(header)];
+      if (!c) { return ""; }
+      var v = c.d ? c.d[T.key[i]] : c.v[c.i[i]];
+      return v === null || v === undefined ? "" : String(v);
+    };
+  }
+  var dialog = null, opener = null, trail = [];
+  function index(D) {
+    if (D.__detail) { return D.__detail; }
+    var ix = { ag: {}, dir: {}, byAg: {}, byDir: {} };
+    D.ag.forEach(function (a, i) { ix.ag[a[2]] = i; });
+    D.dir.forEach(function (d, i) { ix.dir[d[9]] = i; });
+    var A = D.a;
+    for (var i = 0; i < A.d.length; i++) {
+      (ix.byAg[A.g[i]] = ix.byAg[A.g[i]] || []).push(i);
+      (ix.byDir[A.d[i]] = ix.byDir[A.d[i]] || []).push(i);
+    }
+    D.__detail = ix;
+    return ix;
+  }
+  function fact(dl, term, value) {
+    if (!value) { return; }
+    dl.appendChild(el("dt", null, term));
+    dl.appendChild(el("dd", null, value));
+  }
+  function opens(text, href) {
+    var b = el("button", "open-detail", text);
+    b.type = "button";
+    b.setAttribute("data-detail", href);
+    return b;
+  }
+  function counts(D, rows) {
+    var c = D.statuses.map(function () { return 0; });
+    rows.forEach(function (i) { c[D.a.s[i]] += 1; });
+    var ul = el("ul", "counts");
+    D.statuses.forEach(function (s, k) {
+      var li = el("li");
+      var dot = el("span", "dot st-" + s[0]);
+      dot.setAttribute("aria-hidden", "true");
+      li.appendChild(dot);
+      li.appendChild(document.createTextNode(s[1] + " " + fmt(c[k])));
+      ul.appendChild(li);
+    });
+    return ul;
+  }
+  var SHOWN = 300;  // items listed in one panel; the rest are counted
+  function item(D, col, i, head) {
+    var A = D.a, s = D.statuses[A.s[i]];
+    var li = el("li", "detail-item");
+    var top = li.appendChild(el("p", "detail-top"));
+    top.appendChild(head);
+    top.appendChild(document.createTextNode(" "));
+    top.appendChild(el("span", "chip st-" + s[0], s[1]));
+    if (A.o[i] > 0) { top.appendChild(el("span", "detail-late", " เกินกำหนด " + fmt(A.o[i]) + " วัน")); }
+    var dl = li.appendChild(el("dl", "facts"));
+    fact(dl, "รายงานล่าสุด", col ? col("วันที่รายงานล่าสุด", i) : thaiDate(A.r[i]));
+    if (col) {
+      fact(dl, "ผลการดำเนินการ", col("ผลการดำเนินการ", i));
+      fact(dl, "ปัญหาอุปสรรค", col("ปัญหาอุปสรรค", i));
+      fact(dl, "ปัจจัยที่เป็นอุปสรรค", col("ปัจจัยที่เป็นอุปสรรค", i));
+    }
+    if (!dl.firstChild) { li.removeChild(dl); }
+    return li;
+  }
+  function order(D, rows, name) {
+    var A = D.a;
+    return rows.slice().sort(function (x, y) {
+      return A.s[y] - A.s[x] || A.o[y] - A.o[x] || name(x).localeCompare(name(y), "th");
+    });
+  }
+  function list(panel, D, rows, col, head) {
+    var ul = panel.appendChild(el("ul", "detail-items"));
+    rows.slice(0, SHOWN).forEach(function (i) { ul.appendChild(item(D, col, i, head(i))); });
+    if (rows.length > SHOWN) {
+      panel.appendChild(el("p", "note", "แสดง " + fmt(SHOWN) + " รายการแรกจาก " + fmt(rows.length) + " รายการ"));
+    }
+  }
+  function directivePanel(panel, D, k, col) {
+    var d = D.dir[k], ix = index(D);
+    var rows = order(D, ix.byDir[k] || [], function (i) { return D.ag[D.a.g[i]][0]; });
+    var first = rows.length ? rows[0] : -1;
+    panel.appendChild(el("h2", null, "ข้อสั่งการ " + d[0])).id = "detail-h";
+    panel.appendChild(el("p", "directive-text", col && first >= 0 ? col("ข้อสั่งการ", first) || d[8] : d[8]));
+    var dl = panel.appendChild(el("dl", "facts"));
+    fact(dl, "ประเภท", d[5] >= 0 ? D.type[d[5]][0] + " " + D.type[d[5]][1] : "");
+    fact(dl, "ปัจจัยผลกระทบ", D.factor.filter(function (f, b) { return d[6] & (1 << b); })
+      .map(function (f) { return f[0] + " " + f[1]; }).join("; "));
+    fact(dl, "กำหนดรายงาน", thaiDate(d[7]));
+    fact(dl, "ผู้ตรวจราชการ", d[4] >= 0 && D.inspector ? D.inspector[d[4]] : "");
+    panel.appendChild(el("h3", null, "หน่วยงานที่ได้รับมอบหมาย " + fmt(rows.length) + " หน่วยงาน"));
+    panel.appendChild(counts(D, rows));
+    list(panel, D, rows, col, function (i) { var a = D.ag[D.a.g[i]]; return opens(a[0], a[2]); });
+  }
+  function agencyPanel(panel, D, g, col) {
+    var a = D.ag[g], ix = index(D);
+    var rows = order(D, ix.byAg[g] || [], function (i) { return D.dir[D.a.d[i]][0]; });
+    panel.appendChild(el("h2", null, a[0])).id = "detail-h";
+    var dl = panel.appendChild(el("dl", "facts"));
+    fact(dl, "กลุ่มเขต", a[1] >= 0 ? D.group[a[1]] : "");
+    panel.appendChild(el("h3", null, "ข้อสั่งการที่ได้รับมอบหมาย " + fmt(rows.length) + " รายการ"));
+    panel.appendChild(counts(D, rows));
+    list(panel, D, rows, col, function (i) {
+      var d = D.dir[D.a.d[i]];
+      var head = el("span", "detail-dir");
+      head.appendChild(opens(d[0], d[9]));
+      head.appendChild(el("span", "detail-dirtext", " " + d[8]));
+      return head;
+    });
+  }
+  function ensureDialog() {
+    if (dialog) { return dialog; }
+    dialog = el("dialog", "detail");
+    dialog.id = "detail";
+    dialog.setAttribute("aria-labelledby", "detail-h");
+    var bar = dialog.appendChild(el("div", "detail-bar"));
+    var back = bar.appendChild(el("button", "detail-back", "ย้อนกลับ"));
+    back.type = "button";
+    var close = bar.appendChild(el("button", "detail-close", "ปิด"));
+    close.type = "button";
+    dialog.appendChild(el("div", "detail-body"));
+    back.addEventListener("click", function () { trail.pop(); show(trail[trail.length - 1], false); });
+    close.addEventListener("click", function () { dialog.close(); });
+    dialog.addEventListener("close", function () {
+      trail = [];
+      if (opener && document.contains(opener)) { opener.focus(); }
+    });
+    document.body.appendChild(dialog);
+    return dialog;
+  }
+  function show(href, push) {
+    var view = window.TIDTAM_VIEW;
+    if (!view) { return false; }
+    var D = view.data, ix = index(D);
+    var isAgency = Object.prototype.hasOwnProperty.call(ix.ag, href);
+    if (!isAgency && !Object.prototype.hasOwnProperty.call(ix.dir, href)) { return false; }
+    var dlg = ensureDialog();
+    var panel = dlg.querySelector(".detail-body");
+    panel.textContent = "";
+    var col = people(D.a.d.length);
+    if (isAgency) { agencyPanel(panel, D, ix.ag[href], col); } else { directivePanel(panel, D, ix.dir[href], col); }
+    if (push) { trail.push(href); }
+    dlg.querySelector(".detail-back").hidden = trail.length < 2;
+    if (!dlg.open) { dlg.showModal(); }
+    dlg.scrollTop = 0;
+    panel.querySelector("h2").setAttribute("tabindex", "-1");
+    panel.querySelector("h2").focus();
+    return true;
+  }
+  document.addEventListener("click", function (ev) {
+    var b = ev.target.closest ? ev.target.closest("button[data-detail]") : null;
+    if (!b) { return; }
+    if (!dialog || !dialog.open) { opener = b; }
+    show(b.getAttribute("data-detail"), true);
   });
 }());
