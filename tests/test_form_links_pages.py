@@ -83,3 +83,32 @@ def test_without_prefill_config_no_link_is_shown(sample_site):
         soup = _soup(sample_site / rel)
         assert not soup.select(".form-link")
         assert "docs.google.com/forms" not in soup.decode()
+
+
+@pytest.mark.browser
+def test_the_followup_csv_keeps_the_words_and_leaves_the_links_out(site, tmp_path):
+    from playwright.sync_api import sync_playwright
+    from test_browser import Watched, read_download  # the suite's browser helpers
+
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("needs /usr/bin/chromium")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium",
+                                    args=["--no-sandbox", "--disable-gpu"])
+        w = Watched(browser, 1280, 900)
+        try:
+            page = w.open(site.out_dir, "followup.html")
+            with page.expect_download() as info:
+                page.click('[data-csv-table="t-fu-never"]')
+            rows = read_download(info.value)
+        finally:
+            w.close()
+            browser.close()
+    header, body = rows[0], rows[1:]
+    text = header.index("ข้อสั่งการ")
+    table = _soup(site.out_dir / "followup.html").select("#t-fu-never tbody tr")
+    assert len(body) == len(table) > 0
+    for row, tr in zip(body, table, strict=True):
+        code = tr.select_one("td.text a").get_text(strip=True)
+        assert row[text].startswith(code + " ") and len(row[text]) > len(code) + 5
+        assert "ส่งรายงานผล" not in row[text]  # the link to act on is not data

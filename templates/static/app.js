@@ -40,7 +40,20 @@
     setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
   }
   function cellText(cell) {
-    return (cell.getAttribute("data-csv") || cell.textContent || "").replace(/\s+/g, " ").trim();
+    var text = cell.getAttribute("data-csv");
+    if (text === null) {
+      // what the cell says, without its links to act on (marked data-nocsv)
+      var marked = cell.querySelector("[data-nocsv]");
+      if (marked) {
+        var copy = cell.cloneNode(true);
+        Array.prototype.forEach.call(copy.querySelectorAll("[data-nocsv]"),
+          function (el) { el.remove(); });
+        text = copy.textContent;
+      } else {
+        text = cell.textContent;
+      }
+    }
+    return (text || "").replace(/\s+/g, " ").trim();
   }
   function tableRows(table) {
     var rows = [];
