@@ -192,3 +192,19 @@ def test_every_schedule_field_of_unseen_data_is_right(recorded):
         for a in assignments:
             for row in filter(None, a["rejected_rows"].split(";")):
                 assert rejected[int(row)] not in ("test_row", "future_timestamp"), (day, row)
+
+
+def test_the_history_commands_read_a_named_database(recorded):
+    case, history, days, sites = recorded
+    result = CliRunner().invoke(cli, ["history", "trend", "--config", str(case / "config"),
+                                      "--history", str(history)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(result.output.splitlines()))
+    assert [r["as_of"] for r in rows] == [d.isoformat() for d in days]
+    for row, site in zip(rows, sites, strict=True):
+        kpis = json.loads((site / "data" / "kpis.json").read_text("utf-8"))
+        assert float(row["reporting_rate_pct"]) == kpis["reporting_rate_pct"]
+        assert int(row["not_reported"]) == kpis["assignments_by_status"]["not_reported"]
+    missing = CliRunner().invoke(cli, ["history", "runs", "--config", str(case / "config"),
+                                       "--history", str(case / "none.sqlite")])
+    assert missing.exit_code == 1 and "no history yet" in missing.output

@@ -195,11 +195,22 @@ def history() -> None:
     """Ask the history database that `tidtam sync` keeps (history.path in sync.yaml)."""
 
 
+def history_option(fn):
+    """--history PATH for the history questions (default: history.path in sync.yaml)."""
+    return click.option("--history", "history_path", default=None,
+                        type=click.Path(path_type=Path, dir_okay=False),
+                        help="History database to ask (default: history.path in "
+                             "config/sync.yaml), e.g. var/demo-history.sqlite after "
+                             "`make demo`.")(fn)
+
+
 @history.command("first-report")
 @click.option("--agency", required=True, help="The agency, as any accepted spelling.")
 @click.option("--directive", required=True, help="The directive code, e.g. 2566-1-001.")
+@history_option
 @config_option
-def history_first_report(agency: str, directive: str, config_dir: Path | None) -> None:
+def history_first_report(agency: str, directive: str, history_path: Path | None,
+                         config_dir: Path | None) -> None:
     """When did an agency first report on a directive, and what did it say.
 
     Example:
@@ -208,7 +219,7 @@ def history_first_report(agency: str, directive: str, config_dir: Path | None) -
     """
     from tidtam.job import first_report
 
-    answer = first_report(config_dir, agency, directive)
+    answer = first_report(config_dir, agency, directive, history_path)
     first, latest = answer.first, answer.latest
     click.echo(f"{answer.agency} on {answer.directive_code}: {answer.count} report(s)")
     click.echo(f"first: {first['submitted_at']} [{first['status']}] {first['result']}")
@@ -218,8 +229,9 @@ def history_first_report(agency: str, directive: str, config_dir: Path | None) -
 
 @history.command("runs")
 @click.option("--limit", default=20, show_default=True, help="How many of the latest runs.")
+@history_option
 @config_option
-def history_runs(limit: int, config_dir: Path | None) -> None:
+def history_runs(limit: int, history_path: Path | None, config_dir: Path | None) -> None:
     """List the latest runs: time, outcome, counts, and why a run failed.
 
     Example:
@@ -228,7 +240,7 @@ def history_runs(limit: int, config_dir: Path | None) -> None:
     """
     from tidtam.job import open_history
 
-    _config, db = open_history(config_dir)
+    _config, db = open_history(config_dir, history_path)
     with db:
         for run in db.runs(limit):
             why = f" at {run['failed_stage']}: {run['error']}" if run["failed_stage"] else ""
@@ -239,8 +251,9 @@ def history_runs(limit: int, config_dir: Path | None) -> None:
 
 
 @history.command("trend")
+@history_option
 @config_option
-def history_trend(config_dir: Path | None) -> None:
+def history_trend(history_path: Path | None, config_dir: Path | None) -> None:
     """Status counts and seed KPIs of every recorded run, by date, as CSV.
 
     Example:
@@ -253,7 +266,7 @@ def history_trend(config_dir: Path | None) -> None:
     from tidtam.core.model import TREND_KPIS
     from tidtam.job import open_history
 
-    config, db = open_history(config_dir)
+    config, db = open_history(config_dir, history_path)
     keys = [s.key for s in config.taxonomy.statuses]
     writer = csv.writer(sys.stdout)
     writer.writerow(["run_id", "started_at", "as_of", *keys, *TREND_KPIS])

@@ -332,19 +332,23 @@ class _Job:
         return done
 
 
-def open_history(config_dir: Path | None) -> tuple[Config, History]:
-    """The history database named in ``config_dir``/sync.yaml (it must exist already)."""
+def open_history(config_dir: Path | None, path: Path | None = None) -> tuple[Config, History]:
+    """The history database at ``path`` or, by default, the one named in
+    ``config_dir``/sync.yaml (it must exist already)."""
     config = load_config(config_dir)
-    settings = load_sync_settings(config.dir)
-    path = settings.resolve(settings.history.path)
+    if path is None:
+        settings = load_sync_settings(config.dir)
+        path = settings.resolve(settings.history.path)
     if not path.is_file():
-        raise TidtamError(f"no history yet at {path}: run `tidtam sync` (or `make sync`) first")
+        raise TidtamError(f"no history yet at {path}: run `tidtam sync` (or `make sync`, or "
+                          "`tidtam build --record`) first")
     return config, History(path)
 
 
-def first_report(config_dir: Path | None, agency: str, directive: str) -> ReportAnswer:
+def first_report(config_dir: Path | None, agency: str, directive: str,
+                 path: Path | None = None) -> ReportAnswer:
     """When did ``agency`` (any accepted spelling) first report on ``directive``."""
-    config, history = open_history(config_dir)
+    config, history = open_history(config_dir, path)
     directory = AgencyDirectory(config.agencies)
     name = directory.resolve(agency)
     if name is None:
