@@ -207,6 +207,21 @@ def test_matrix_cells_add_up(sample_site, assignments):
     assert len(agencies) == assignments["agency"].nunique()
 
 
+def test_a_small_bar_names_only_the_statuses_it_holds(sample_site, config):
+    """Cells of the big tables: the bar's label lists each status present with its count
+    (short labels), adding up to the cell; its parts carry no tooltip of their own."""
+    short = {s.short for s in config.taxonomy.statuses}
+    page = soup(sample_site, "matrix.html")
+    bars = page.select("#t-matrix-agencies .sbar.small")
+    assert bars
+    for bar in bars:
+        parts = [p.rsplit(" ", 1) for p in bar["aria-label"].split(", ")]
+        assert all(name in short and int(n) > 0 for name, n in parts), bar["aria-label"]
+        total = bar.find_parent("td").select_one(".mnum").get_text().split("/")[1]
+        assert sum(int(n) for _name, n in parts) == int(total)
+        assert not bar.select("span[title]")
+
+
 def test_trend_page_from_history_points(tmp_path, config):
     from tidtam.core.model import TrendPoint
     from tidtam.render.site import render_site
