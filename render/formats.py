@@ -102,12 +102,20 @@ def filters(taxonomy: Taxonomy) -> dict:
 
 
 @functools.lru_cache(maxsize=4096)
-def qr_svg(url: str) -> Markup:
-    """A QR code of ``url`` as inline SVG (segno: one path, no text of the URL in it)."""
+def qr_code(link: str):
+    """The QR code of a link (segno), made once however many files show it: encoding is
+    the slow part."""
     import segno
 
-    code = segno.make(url, error="m")
-    svg = code.svg_inline(scale=2, border=2, dark="#000000", light="#ffffff", omitsize=False)
+    return segno.make(link, error="m")
+
+
+@functools.lru_cache(maxsize=4096)
+def qr_svg(link: str, scale: int = 2, sized: bool = True) -> Markup:
+    """A QR code of ``link`` as inline SVG (one path, no text of the link in it), labelled
+    for screen readers; ``sized``: with its width and height (else it fills its box)."""
+    svg = qr_code(link).svg_inline(scale=scale, border=2, dark="#000000", light="#ffffff",
+                                   omitsize=not sized)
     return Markup(svg.replace("<svg ", '<svg role="img" aria-label="คิวอาร์โค้ดสำหรับส่งรายงานผล" ',
                               1))
 

@@ -14,7 +14,8 @@ from docx.shared import Cm
 from docxtpl import DocxTemplate, InlineImage, RichText
 
 from tidtam.core.errors import ConfigError
-from tidtam.render.memos import Memo, qr_code
+from tidtam.render.formats import qr_code
+from tidtam.render.memos import Memo
 
 TEMPLATE = "memo.docx"
 QR_SIZE = Cm(2.2)

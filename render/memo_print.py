@@ -9,8 +9,9 @@ from collections.abc import Callable, Sequence
 from markupsafe import Markup
 
 from tidtam.core.config import Taxonomy
+from tidtam.render.formats import qr_svg as _qr_svg
 from tidtam.render.html import environment, font_faces
-from tidtam.render.memos import Memo, qr_code
+from tidtam.render.memos import Memo
 from tidtam.render.pdf import chromium_tab, print_tab
 
 TEMPLATE = "memo.html"
@@ -18,8 +19,8 @@ Log = Callable[[str], None]
 
 
 def qr_svg(link: str) -> Markup:
-    """A QR code of ``link`` as inline SVG (made by segno: paths only, no text)."""
-    return Markup(qr_code(link).svg_inline(scale=4, border=2, omitsize=True))
+    """A QR code of ``link`` as inline SVG filling its box in the memo (formats.qr_svg)."""
+    return _qr_svg(link, scale=4, sized=False)
 
 
 def _html_items(memo: Memo) -> list[dict]:

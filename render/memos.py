@@ -9,12 +9,9 @@ it out.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-
-import segno
 
 from tidtam.core.config import Config
 from tidtam.core.memosettings import MemoSettings
@@ -58,12 +55,6 @@ class Memo:
                 "docx": f"{self.file}.docx", "pdf": f"{self.file}.pdf",
                 "number": self.number, "date": self.day.isoformat(),
                 "codes": sorted({i["directive_code"] for i in self.items})}
-
-
-@functools.lru_cache(maxsize=4096)
-def qr_code(link: str) -> segno.QRCode:
-    """The QR code of a link, made once however many files show it (encoding is slow)."""
-    return segno.make(link, error="m")
 
 
 def addressee(settings: MemoSettings, kind: str, name: str) -> str:
