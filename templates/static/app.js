@@ -498,37 +498,45 @@
   }
 }());
 
-/* follow-up list (issue 12) */
-/* The follow-up page's filters (group, inspector, type): they hide rows of all three
- * sections and update each section's count. Without JS the form stays hidden and every
- * row shows. Hidden rows are left out of the CSV download (tableRows skips them). */
+/* follow-up list (issue 12) and escalation (issue 14) */
+/* The filters of a list page: select boxes hide the items of every section that do not
+ * match, and update each section's count, the summary line and the print stamp. Without
+ * JS the form stays hidden and every item shows; hidden rows are left out of the CSV
+ * download (tableRows skips them). The follow-up list filters table rows by group,
+ * inspector and type; the escalation page filters items by type, obstacle factor (an item
+ * names several: data-factors, space-separated), district group and inspector, and hides
+ * a directive whose items are all hidden. */
 (function () {
   "use strict";
-  function start() {
-    var form = document.getElementById("fu-filters");
+  var NF = new Intl.NumberFormat("en-US");
+  function all(nodes) { return Array.prototype.slice.call(nodes); }
+  // p: the page's prefix (fu, esc): #p-filters, select[data-p-key], [data-p-section],
+  // #p-summary, [data-p-count], .p-none.
+  function listFilters(p, itemSelector, holds, afterSection) {
+    var form = document.getElementById(p + "-filters");
     if (!form) { return; }
-    var selects = Array.prototype.slice.call(form.querySelectorAll("select[data-fu-key]"));
-    var sections = Array.prototype.slice.call(document.querySelectorAll("[data-fu-section]"));
-    var summary = document.getElementById("fu-summary");
-    var NF = new Intl.NumberFormat("en-US");
+    var selects = all(form.querySelectorAll("select[data-" + p + "-key]"));
+    var sections = all(document.querySelectorAll("[data-" + p + "-section]"));
+    var summary = document.getElementById(p + "-summary");
     function apply() {
-      var wanted = selects.map(function (s) { return [s.getAttribute("data-fu-key"), s.value]; })
+      var wanted = selects.map(function (s) { return [s.getAttribute("data-" + p + "-key"), s.value]; })
         .filter(function (kv) { return kv[1] !== ""; });
       var shown = 0, total = 0;
       sections.forEach(function (section) {
-        var rows = section.querySelectorAll("tbody tr");
+        var items = section.querySelectorAll(itemSelector);
         var visible = 0;
-        Array.prototype.forEach.call(rows, function (tr) {
-          var ok = wanted.every(function (kv) { return tr.getAttribute("data-" + kv[0]) === kv[1]; });
-          tr.hidden = !ok;
+        Array.prototype.forEach.call(items, function (item) {
+          var ok = wanted.every(function (kv) { return holds(item, kv[0], kv[1]); });
+          item.hidden = !ok;
           if (ok) { visible += 1; }
         });
         shown += visible;
-        total += rows.length;
-        var count = section.querySelector("[data-fu-count]");
+        total += items.length;
+        var count = section.querySelector("[data-" + p + "-count]");
         if (count) { count.textContent = NF.format(visible); }
-        var none = section.querySelector(".fu-none");
-        if (none) { none.hidden = visible > 0 || !rows.length; }
+        if (afterSection) { afterSection(section); }
+        var none = section.querySelector("." + p + "-none");
+        if (none) { none.hidden = visible > 0 || !items.length; }
       });
       var active = selects.filter(function (s) { return s.value !== ""; }).map(function (s) {
         return form.querySelector('label[for="' + s.id + '"]').textContent + " " +
@@ -544,6 +552,19 @@
     form.addEventListener("reset", function () { setTimeout(apply, 0); });
     form.addEventListener("submit", function (ev) { ev.preventDefault(); });
     apply();
+  }
+  function start() {
+    listFilters("fu", "tbody tr", function (row, key, value) {
+      return row.getAttribute("data-" + key) === value;
+    });
+    listFilters("esc", ".esc-item", function (item, key, value) {
+      var have = item.getAttribute("data-" + key) || "";
+      return key === "factors" ? (" " + have + " ").indexOf(" " + value + " ") >= 0 : have === value;
+    }, function (section) {
+      Array.prototype.forEach.call(section.querySelectorAll("[data-esc-directive]"), function (d) {
+        d.hidden = !d.querySelector(".esc-item:not([hidden])");
+      });
+    });
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
@@ -571,66 +592,6 @@
   sync();
   setTimeout(sync, 0);
 })();
-/* escalation (issue 14) */
-/* The escalation page's filters (type, obstacle factor, district group, inspector) hide
- * items of both sections and update each section's count; an item names several factors
- * (data-factors, space-separated). Without JS the form stays hidden and every item shows. */
-(function () {
-  "use strict";
-  function start() {
-    var form = document.getElementById("esc-filters");
-    if (!form) { return; }
-    var selects = Array.prototype.slice.call(form.querySelectorAll("select[data-esc-key]"));
-    var sections = Array.prototype.slice.call(document.querySelectorAll("[data-esc-section]"));
-    var summary = document.getElementById("esc-summary");
-    var NF = new Intl.NumberFormat("en-US");
-    function holds(item, key, value) {
-      var have = item.getAttribute("data-" + key) || "";
-      return key === "factors" ? (" " + have + " ").indexOf(" " + value + " ") >= 0 : have === value;
-    }
-    function apply() {
-      var wanted = selects.map(function (s) { return [s.getAttribute("data-esc-key"), s.value]; })
-        .filter(function (kv) { return kv[1] !== ""; });
-      var shown = 0, total = 0;
-      sections.forEach(function (section) {
-        var items = section.querySelectorAll(".esc-item");
-        var visible = 0;
-        Array.prototype.forEach.call(items, function (item) {
-          var ok = wanted.every(function (kv) { return holds(item, kv[0], kv[1]); });
-          item.hidden = !ok;
-          if (ok) { visible += 1; }
-        });
-        shown += visible;
-        total += items.length;
-        var count = section.querySelector("[data-esc-count]");
-        if (count) { count.textContent = NF.format(visible); }
-        Array.prototype.forEach.call(section.querySelectorAll("[data-esc-directive]"), function (d) {
-          d.hidden = !d.querySelector(".esc-item:not([hidden])");
-        });
-        var none = section.querySelector(".esc-none");
-        if (none) { none.hidden = visible > 0 || !items.length; }
-      });
-      var active = selects.filter(function (s) { return s.value !== ""; }).map(function (s) {
-        return form.querySelector('label[for="' + s.id + '"]').textContent + " " +
-          s.options[s.selectedIndex].text;
-      });
-      summary.textContent = active.length ? "แสดง " + NF.format(shown) + " จาก " + NF.format(total) + " รายการ" : "";
-      Array.prototype.forEach.call(document.querySelectorAll(".filter-stamp"), function (node) {
-        node.textContent = "ตัวกรอง: " + (active.length ? active.join(" · ") : "ทั้งหมด");
-      });
-    }
-    form.hidden = false;
-    form.addEventListener("change", apply);
-    form.addEventListener("reset", function () { setTimeout(apply, 0); });
-    form.addEventListener("submit", function (ev) { ev.preventDefault(); });
-    apply();
-  }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
-    start();
-  }
-}());
 /* survey and exports (issue 14) */
 /* The overview's filtered CSV for people. Its rows are cut from the people's table
  * (render/people.py: the workbook's first sheet), which the page loads only when the button
