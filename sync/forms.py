@@ -187,10 +187,8 @@ def forms_error(exc: HttpError, form_id: str, email: str) -> GoogleError:
         message = str(error.get("message", ""))
     except (ValueError, KeyError, TypeError, AttributeError):
         message = printable(exc.content[:200])
-    if status == 403 and ("has not been used" in message or "disabled" in message):
-        return GoogleError(
-            "the Google Forms API is not enabled for the service account's project: enable "
-            f"it in the Google Cloud console, then retry ({printable(message)})")
+    if retry.api_disabled(status, message):
+        return retry.api_disabled_error("Forms", message)
     if status == 403:
         return GoogleError(
             f"form {form_id} may not be edited by the service account: open the form, press "

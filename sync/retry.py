@@ -19,6 +19,9 @@ from tenacity import (
     wait_random,
 )
 
+from tidtam.core.errors import GoogleError
+from tidtam.core.model import printable
+
 if TYPE_CHECKING:  # settings.py imports pydantic models only; no cycle at run time
     from tidtam.sync.settings import GoogleSettings
 
@@ -73,6 +76,19 @@ def http_status(exc: BaseException) -> int | None:
         resp = getattr(exc, "resp", None)  # googleapiclient HttpError
         status = getattr(resp, "status", None)
     return int(status) if status is not None else None
+
+
+def api_disabled(status: int | None, message: str) -> bool:
+    """Google's 403 for an API the project has not enabled ("... has not been used in
+    project N before or it is disabled")."""
+    return status == 403 and ("has not been used" in message or "disabled" in message)
+
+
+def api_disabled_error(api: str, message: str) -> GoogleError:
+    """One line for a disabled API: which one, where to enable it, and Google's words."""
+    return GoogleError(
+        f"the Google {api} API is not enabled for the service account's project: enable it "
+        f"in the Google Cloud console, then retry ({printable(message)})")
 
 
 def is_transient(exc: BaseException) -> bool:

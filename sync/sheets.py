@@ -281,11 +281,8 @@ def _api_error(
     """Turn a Sheets error answer into one line a staff member can act on."""
     status = exc.response.status_code
     message = str(exc.error.get("message", ""))
-    if status == 403 and ("has not been used" in message or "disabled" in message):
-        return GoogleError(
-            f"the Google Sheets API is not enabled for the service account's project: "
-            f"enable it in the Google Cloud console, then retry ({printable(message)})"
-        )
+    if retry.api_disabled(status, message):
+        return retry.api_disabled_error("Sheets", message)
     if status == 403:
         return GoogleError(
             f"spreadsheet {spreadsheet_id} is not shared with the service account: open "

@@ -200,10 +200,8 @@ class _Calls:
     def _refused(self, exc: APIError) -> GoogleError:
         key, status = self.spreadsheet_id, exc.response.status_code
         message = printable(str(exc.error.get("message", "")))
-        if status == 403 and ("has not been used" in message or "disabled" in message):
-            return GoogleError(
-                "the Google Sheets API is not enabled for the service account's project: "
-                f"enable it in the Google Cloud console, then retry ({message})")
+        if retry.api_disabled(status, message):
+            return retry.api_disabled_error("Sheets", message)
         if status == 403:
             return GoogleError(
                 f"write-back: the service account may not edit spreadsheet {key}: open it, "

@@ -205,7 +205,7 @@ def _drive_error(exc: HttpError, folder_id: str, email: str) -> PublishError:
             f"service accounts have no storage of their own: put Drive folder {folder_id} on "
             f"a shared drive and add {email} to it as Content manager"
         )
-    if status == 403 and ("has not been used" in message or "disabled" in message):
+    if retry.api_disabled(status, message):
         return PublishError(
             f"enable the Google Drive API for the service account's project ({message})"
         )
