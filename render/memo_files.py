@@ -23,6 +23,15 @@ INDEX = "index.json"
 Log = Callable[[str], None]
 
 
+def memo_index(memos: Sequence[Memo], as_of: str) -> bytes:
+    """``index.json``: the as-of date, how the memos are addressed, the combined PDF and
+    each memo's line (agency, files, number, date, codes)."""
+    index = {"as_of": as_of, "by": memos[0].by if memos else None,
+             "combined": COMBINED if memos else None,
+             "memos": [m.index_entry() for m in memos]}
+    return json.dumps(index, ensure_ascii=False, indent=1).encode("utf-8")
+
+
 def stage_memos(memos: Sequence[Memo], config: Config, folder: Path, as_of: date,
                 log: Log, every: int = 10) -> dict[str, str]:
     """Write every file of the memos folder into ``folder`` (a staging folder);
@@ -38,10 +47,7 @@ def stage_memos(memos: Sequence[Memo], config: Config, folder: Path, as_of: date
         pdfs, combined = print_memos(memos, config.taxonomy, log, every)
         files.update({f"{m.file}.pdf": pdf for m, pdf in zip(memos, pdfs, strict=True)})
         files[COMBINED] = combined
-    index = {"as_of": as_of.isoformat(), "by": memos[0].by if memos else None,
-             "combined": COMBINED if memos else None,
-             "memos": [m.index_entry() for m in memos]}
-    files[INDEX] = json.dumps(index, ensure_ascii=False, indent=1).encode("utf-8")
+    files[INDEX] = memo_index(memos, as_of.isoformat())
     hashes = {}
     for name, data in files.items():
         (folder / name).write_bytes(data)

@@ -20,7 +20,7 @@ from tidtam.render import memo_docx as docx_module
 from tidtam.render import memo_print as print_module
 from tidtam.render.digest import bytes_hash, code_hash
 from tidtam.render.memo_docx import TEMPLATE, memo_docx
-from tidtam.render.memo_files import COMBINED, FOLDER, INDEX
+from tidtam.render.memo_files import COMBINED, FOLDER, INDEX, memo_index
 from tidtam.render.memo_print import print_memos
 from tidtam.render.memos import Memo
 
@@ -61,8 +61,5 @@ def memo_outputs(memos: Sequence[Memo], config: Config, as_of: str,
     if memos:
         yield Output(f"{FOLDER}/{COMBINED}", everything,
                      lambda path: path.write_bytes(printed.files[1]))
-    index = {"as_of": as_of, "by": memos[0].by if memos else None,
-             "combined": COMBINED if memos else None,
-             "memos": [m.index_entry() for m in memos]}
-    body = json.dumps(index, ensure_ascii=False, indent=1).encode("utf-8")
+    body = memo_index(memos, as_of)
     yield Output(f"{FOLDER}/{INDEX}", bytes_hash(body), lambda path: path.write_bytes(body))
