@@ -14,7 +14,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from tidtam.core.config import Taxonomy
-from tidtam.transform.dates import BE_OFFSET, THAI_MONTHS
+from tidtam.transform.dates import BE_OFFSET, THAI_MONTHS, be_text
 
 # One colour per status everywhere (Paul Tol's high-contrast and vibrant schemes), the
 # same in site.css (--done ...). Not reported, the state to act on, is the loudest
@@ -58,11 +58,7 @@ def _thai_date_text(value: str, with_time: bool) -> str:
     return _thai(parsed, with_time)
 
 
-def _thai(value: date, with_time: bool) -> str:
-    text = f"{value.day} {THAI_MONTHS[value.month - 1][0]} {value.year + BE_OFFSET}"
-    if with_time and isinstance(value, datetime):
-        text += f" {value.hour:02d}:{value.minute:02d} น."
-    return text
+_thai = be_text
 
 
 def thai_datetime(value: object) -> str:

@@ -56,6 +56,14 @@ def test_quarantine_reasons(config, row, reason):
     assert len(data.reports.reports) == 1
 
 
+def test_a_future_timestamp_is_quoted_in_the_buddhist_era(config):
+    """The quality page and rejected.csv say the date as staff write it, never in CE."""
+    data = build(config, report(ts="1/8/2567 9:05:00"))
+    detail = data.reports.rejected["detail"].iloc[0]
+    assert detail == "ประทับเวลา 1 ส.ค. 2567 09:05 น. อยู่หลังวันที่ข้อมูล (31 ก.ค. 2567)"
+    assert "2024" not in detail
+
+
 def test_unknown_agency_suggests_the_closest(config):
     data = build(config, report(agency="เขตบางรักษ์"))
     assert data.reports.rejected["suggestion"].iloc[0] == "หรือหมายถึง สำนักงานเขตบางรัก"

@@ -116,6 +116,15 @@ def _from_text(text: str, tz: ZoneInfo) -> datetime | None:
     return None
 
 
+def be_text(value: date, with_time: bool = False) -> str:
+    """A day as Thai people write it, in the Buddhist era: ``5 ม.ค. 2567`` (with its time,
+    ``5 ม.ค. 2567 09:30 น.``). The pages' dates and the quarantine messages both say it so."""
+    text = f"{value.day} {THAI_MONTHS[value.month - 1][0]} {value.year + BE_OFFSET}"
+    if with_time and isinstance(value, datetime):
+        text += f" {value.hour:02d}:{value.minute:02d} น."
+    return text
+
+
 def fiscal_year(value: date) -> int:
     """The Thai fiscal year (B.E.) of a date: October starts the next year's."""
     return value.year + BE_OFFSET + (1 if value.month >= 10 else 0)

@@ -19,7 +19,7 @@ from tidtam.core.config import ResponseForm
 from tidtam.core.model import Cell, RawSheet, Rejection, Reports
 from tidtam.transform.agencies import AgencyDirectory
 from tidtam.transform.columns import field_cells, map_columns, per_value
-from tidtam.transform.dates import parse_timestamp
+from tidtam.transform.dates import be_text, parse_timestamp
 from tidtam.transform.quarantine import rejected_frame
 from tidtam.transform.register import DirectiveIndex, code_in_cell
 from tidtam.transform.rules import SLOT, Rule, SheetColumns, apply, reading_rules
@@ -108,7 +108,8 @@ REPORT_RULES: list[Rule[ReportColumns]] = [
          field="timestamp"),
     Rule("future_timestamp", lambda c: [s is not None and s > c.latest for s in c.stamps],
          "future_timestamp",
-         lambda c, i: f"ประทับเวลา {c.stamps[i]:%Y-%m-%d %H:%M} อยู่หลังวันที่ข้อมูล",
+         lambda c, i: f"ประทับเวลา {be_text(c.stamps[i], with_time=True)} "
+                      f"อยู่หลังวันที่ข้อมูล ({be_text(c.latest)})",
          "ตรวจสอบวันที่ในชีต หรือวันที่ของข้อมูลที่ใช้ปรับปรุง"),
     Rule("missing_agency", lambda c: _empty(c.text["agency"]), "missing_agency",
          "ช่องหน่วยงานว่าง", "ระบุชื่อหน่วยงานที่รายงาน"),
