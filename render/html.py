@@ -19,6 +19,8 @@ _THAI_RANGE = "U+0E01-0E5B, U+200C-200D, U+25CC"
 _LATIN_RANGE = ("U+0000-00FF, U+0131, U+0152-0153, U+02BB-02BC, U+02C6, U+02DA, U+02DC, "
                 "U+2000-206F, U+2190-21FF, U+2212, U+2264-2265, U+25B2-25BC, U+2713-2717")
 # The overview carries its script inline: its first paint must not wait for another file.
+# It alone runs overview.js (its filters, charts, search); every other page loads only
+# static/app.js (sorting, CSV, print, the list pages' filters), a quarter of the size.
 SCRIPT_INLINE = {"index.html"}
 
 
@@ -73,16 +75,21 @@ def environment(taxonomy: Taxonomy, templates: Path = TEMPLATES_DIR) -> Environm
 
 
 class Assets:
-    """The stylesheet (with the Sarabun faces) and the script, read once per build."""
+    """The stylesheet (with the Sarabun faces) and the scripts, read once per build."""
 
     def __init__(self) -> None:
         self.css = font_faces() + (STATIC_DIR / "site.css").read_text(encoding="utf-8")
         self.js = (STATIC_DIR / "app.js").read_text(encoding="utf-8")
+        self.overview_js = self.js + (STATIC_DIR / "overview.js").read_text(encoding="utf-8")
 
     def inline(self, template: str, inline: bool) -> tuple[str, str]:
-        """The (styles, script) a page of ``template`` carries inside itself."""
-        return (self.css if inline else "",
-                self.js if inline or template in SCRIPT_INLINE else "")
+        """The (styles, script) a page of ``template`` carries inside itself: the overview
+        both scripts; another page, in one file, the pages' script."""
+        if template in SCRIPT_INLINE:
+            script = self.overview_js
+        else:
+            script = self.js if inline else ""
+        return (self.css if inline else "", script)
 
     def static_files(self) -> dict[str, bytes]:
         """static/: the stylesheet (fonts inside), the script and the fonts' licence."""
