@@ -75,6 +75,15 @@ def agency_links(sample_site):
     return {a.get_text(): a["href"] for a in page.select("#t-matrix-agencies tbody th a")}
 
 
+
+def filter_value(tr, key: str) -> str:
+    """What the follow-up filter of ``key`` reads in a row, as app.js does: the cell under
+    the header marked data-fu-key=key, its data-v or else its text."""
+    headers = tr.find_parent("table").select("thead th")
+    index = next(i for i, th in enumerate(headers) if th.get("data-fu-key") == key)
+    cell = tr.find_all(["th", "td"], recursive=False)[index]
+    return cell["data-v"] if cell.has_attr("data-v") else cell.get_text(strip=True)
+
 @pytest.mark.parametrize("key", list(SECTIONS))
 def test_each_section_holds_exactly_its_assignments(followup, assignments, key):
     want = assignments[SECTIONS[key](assignments)]
@@ -85,13 +94,14 @@ def test_each_section_holds_exactly_its_assignments(followup, assignments, key):
     assert len(got) == len(set(got))
     count = followup.select_one(f"#s-{key} [data-fu-count]").get_text()
     assert count == str(len(want))
-    # each row carries the group, inspector and type the filters read
+    # each row holds the group, inspector and type in the columns the filters read (the
+    # header of each names its key)
     by_pair = want.set_index(["directive_code", "agency"])
     for tr in rows:
         rec = by_pair.loc[pair(tr)]
-        assert tr["data-inspector"] == rec["inspector"]
-        assert tr["data-type"] == rec["type_code"]
-        assert tr["data-group"] == (rec["district_group"] or V.CENTRAL_GROUP)
+        assert filter_value(tr, "inspector") == rec["inspector"]
+        assert filter_value(tr, "type") == rec["type_code"]
+        assert filter_value(tr, "group") == (rec["district_group"] or V.CENTRAL_GROUP)
 
 
 @pytest.mark.parametrize("key", list(SECTIONS))
@@ -279,7 +289,7 @@ def test_agency_and_inspector_cards_equal_schedule_kpis_on_their_subset(
     column = {"agency": "agency", "inspector": "inspector"}[who]
     checked = 0
     for tr in section_rows(followup, "never")[:5]:
-        name = tr.th.get_text(strip=True) if who == "agency" else tr["data-inspector"]
+        name = tr.th.get_text(strip=True) if who == "agency" else filter_value(tr, "inspector")
         href = agency_links[name] if who == "agency" else next(
             x["href"] for x in soup(sample_site, "inspectors/index.html").select("tbody th a")
             if x.get_text() == name)
@@ -310,7 +320,7 @@ def test_group_filter_hides_other_groups_and_a_phone_never_scrolls_sideways(
             want = want[want["district_group"] == group]
             visible = page.locator(f"#t-fu-{key} tbody tr:visible")
             assert visible.count() == len(want), key
-            groups = {visible.nth(i).get_attribute("data-group") for i in range(visible.count())}
+            groups = {visible.nth(i).locator("td.grp").inner_text() for i in range(visible.count())}
             assert groups <= {group}
             count = page.locator(f"#s-{key} [data-fu-count]").inner_text()
             assert count == str(len(want))
@@ -324,5 +334,45 @@ def test_group_filter_hides_other_groups_and_a_phone_never_scrolls_sideways(
         page = phone.open(sample_site, "followup.html")
         wide = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
         assert wide[0] <= wide[1], f"followup.html is {wide[0]}px wide at {wide[1]}px"
+    finally:
+        phone.close()
+
+
+CARD_LABELS = """table => {
+  const heads = [...table.tHead.rows[0].cells].map(h => h.innerText.trim());
+  const row = table.tBodies[0].rows[0];
+  return [...row.cells].map((c, i) => [heads[i], getComputedStyle(c, '::before').content]);
+}"""
+
+
+@browser_test
+def test_phone_cards_label_each_cell_with_its_column_and_filters_read_columns(
+        browser, sample_site, assignments):  # noqa: F811 (the imported fixture)
+    """On a phone every cell of a card says its column, taken from the table's own header
+    (overdue days speak for themselves); the inspector and type filters pick rows by the
+    columns their headers name."""
+    phone = Watched(browser, 390, 800)
+    try:
+        page = phone.open(sample_site, "followup.html")
+        for key in SECTIONS:
+            pairs = page.eval_on_selector(f"#t-fu-{key}", CARD_LABELS)
+            assert pairs[0][1] == "none"  # the agency heads the card
+            for head, content in pairs[1:]:
+                want = "none" if head == "เกินกำหนด" else f'"{head}: "'
+                assert content == want, (key, head, content)
+        late = assignments[SECTIONS["late"](assignments)].dropna(subset=["inspector"])
+        inspector, type_code = late.iloc[0][["inspector", "type_code"]]
+        shown_total = 0
+        page.select_option("#fu-inspector", inspector)
+        page.select_option("#fu-type", type_code)
+        for key, rule in SECTIONS.items():
+            want = assignments[rule(assignments)]
+            want = want[(want["inspector"] == inspector) & (want["type_code"] == type_code)]
+            shown = page.locator(f"#t-fu-{key} tbody tr:not([hidden])")
+            assert shown.count() == len(want), key
+            shown_total += len(want)
+        assert shown_total  # the chosen pair holds at least one row: the test can fail
+        page.locator("#fu-reset").click()
+        page.wait_for_function("!document.querySelector('.fu-table tbody tr[hidden]')")
     finally:
         phone.close()

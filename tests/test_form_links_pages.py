@@ -65,7 +65,7 @@ def test_every_open_assignment_on_an_agency_page_has_its_own_link_and_qr(site):
 
 def test_the_followup_list_links_each_row_to_its_own_form(site):
     soup = _soup(site.out_dir / "followup.html")
-    rows = soup.select("tbody tr[data-group]")
+    rows = soup.select(".fu-table tbody tr")
     assert rows
     for row in rows:
         agency = row.th.get_text(strip=True)

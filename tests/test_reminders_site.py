@@ -72,7 +72,7 @@ def test_the_followup_list_says_how_often_each_was_reminded(reminded):
     site, _history, first, second, _silent = reminded
     soup = BeautifulSoup((site / "followup.html").read_text("utf-8"), "html.parser")
     said = {}
-    for row in soup.select("tbody tr[data-group]"):
+    for row in soup.select(".fu-table tbody tr"):
         code = row.select_one("td.text a").get_text(strip=True)
         note = row.select_one(".reminded")
         if note:
@@ -95,7 +95,7 @@ def test_memos_in_the_site_are_linked_and_carried_over(tmp_path):
     files = {m["agency"]: m["pdf"] for m in index["memos"]}
     assert files and (out / "memos" / "all.pdf").is_file()
     soup = BeautifulSoup((out / "followup.html").read_text("utf-8"), "html.parser")
-    for row in soup.select("tbody tr[data-group]"):
+    for row in soup.select(".fu-table tbody tr"):
         agency = row.th.a.get_text(strip=True)
         link = row.select_one("a.memo-link")
         assert link is not None and link["href"] == f"memos/{files[agency]}"

@@ -157,7 +157,7 @@
  * match, and update each section's count, the summary line and the print stamp. Without
  * JS the form stays hidden and every item shows; hidden rows are left out of the CSV
  * download (tableRows skips them). The follow-up list filters table rows by group,
- * inspector and type; the escalation page filters items by type, obstacle factor (an item
+ * inspector and type, each read from the column its header names; the escalation page filters items by type, obstacle factor (an item
  * names several: data-factors, space-separated), district group and inspector, and hides
  * a directive whose items are all hidden. */
 (function () {
@@ -208,8 +208,21 @@
     apply();
   }
   function start() {
+    // a follow-up row holds a value in the column whose header names the key
+    // (th data-fu-key): the cell's data-v, or else its text
     listFilters("fu", "tbody tr", function (row, key, value) {
-      return row.getAttribute("data-" + key) === value;
+      var table = row.parentNode.parentNode;
+      var columns = table.fuColumns;
+      if (!columns) {
+        columns = table.fuColumns = {};
+        all(table.tHead.rows[0].cells).forEach(function (th, i) {
+          if (th.hasAttribute("data-fu-key")) { columns[th.getAttribute("data-fu-key")] = i; }
+        });
+      }
+      var cell = row.cells[columns[key]];
+      if (!cell) { return false; }
+      var v = cell.getAttribute("data-v");
+      return (v === null ? cell.textContent.trim() : v) === value;
     });
     listFilters("esc", ".esc-item", function (item, key, value) {
       var have = item.getAttribute("data-" + key) || "";
