@@ -78,8 +78,9 @@ def test_each_section_holds_exactly_its_assignments_with_their_words(page, words
         assert art.select_one(".esc-obstacles").get_text() == (rec["obstacles"] or "-")
         assert art["data-factors"].split() == rec["keys"]
         assert art["data-type"] == rec["type_code"]
-        assert art["data-group"] == rec["group"]
-        assert art["data-inspector"] == rec["inspector"]
+        # the filters read the group and inspector from the item's own words
+        assert art.select_one(".esc-meta .grp").get_text() == rec["group"]
+        assert art.select_one(".esc-meta .insp").get_text() == (rec["inspector"] or "-")
         for code in rec["obstacle_factors"].split(","):
             assert not code or code in art.select_one(".esc-factors").get_text()
         # the directive: its code links to its page, its text and type are there
@@ -198,16 +199,18 @@ def test_directive_page_cuts_long_words_and_keeps_the_whole(tiny_site):
 
 # --- in the browser ---------------------------------------------------------------------
 browser_test = pytest.mark.browser
-FILTERS = [  # (select, item attribute, value, which items of the recount it keeps)
+INSPECTOR = "นายวิชัย ทองมา"
+FILTERS = [  # (select, where an item says it: data-* or its words, value, what it keeps)
     ("#esc-type", "type", "1.9", lambda a: a["type_code"] == "1.9"),
     ("#esc-factor", "factors", "2.5", lambda a: a["keys"].map(lambda k: "2.5" in k)),
-    ("#esc-group", "group", "กรุงเทพใต้", lambda a: a["group"] == "กรุงเทพใต้"),
+    ("#esc-group", ".grp", "กรุงเทพใต้", lambda a: a["group"] == "กรุงเทพใต้"),
+    ("#esc-inspector", ".insp", INSPECTOR, lambda a: a["inspector"] == INSPECTOR),
 ]
 
 
 @browser_test
 @pytest.mark.parametrize(("select", "attr", "value", "keep"), FILTERS,
-                         ids=[f[1] for f in FILTERS])
+                         ids=[f[0][5:] for f in FILTERS])
 def test_a_filter_hides_the_other_items(
         browser, sample_site, words, select, attr, value, keep):  # noqa: F811 (the fixture)
     w = Watched(browser, 1280, 900)
@@ -220,7 +223,9 @@ def test_a_filter_hides_the_other_items(
             visible = page.locator(f"#s-{key} article.esc-item:visible")
             assert visible.count() == len(want), key
             for i in range(visible.count()):
-                have = visible.nth(i).get_attribute(f"data-{attr}")
+                item = visible.nth(i)
+                have = item.locator(attr).inner_text() if attr.startswith(".") \
+                    else item.get_attribute(f"data-{attr}")
                 assert value in have.split() if attr == "factors" else have == value
             hidden = page.locator(f"#s-{key} article.esc-item:not(:visible)").count()
             assert hidden == rule(words).sum() - len(want)

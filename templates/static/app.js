@@ -158,7 +158,8 @@
  * JS the form stays hidden and every item shows; hidden rows are left out of the CSV
  * download (tableRows skips them). The follow-up list filters table rows by group,
  * inspector and type, each read from the column its header names; the escalation page filters items by type, obstacle factor (an item
- * names several: data-factors, space-separated), district group and inspector, and hides
+ * names several: data-factors, space-separated), district group and inspector (read from
+ * the item's .grp and .insp words), and hides
  * a directive whose items are all hidden. */
 (function () {
   "use strict";
@@ -224,8 +225,10 @@
       var v = cell.getAttribute("data-v");
       return (v === null ? cell.textContent.trim() : v) === value;
     });
+    // an item holds its type and factors in data-*, its group and inspector in its own words
     listFilters("esc", ".esc-item", function (item, key, value) {
-      var have = item.getAttribute("data-" + key) || "";
+      var words = key === "group" || key === "inspector" ? item.querySelector(key === "group" ? ".grp" : ".insp") : null;
+      var have = words ? words.textContent : item.getAttribute("data-" + key) || "";
       return key === "factors" ? (" " + have + " ").indexOf(" " + value + " ") >= 0 : have === value;
     }, function (section) {
       Array.prototype.forEach.call(section.querySelectorAll("[data-esc-directive]"), function (d) {
