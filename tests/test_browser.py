@@ -169,6 +169,11 @@ def test_factor_and_fiscal_year_filters(watched, sample_site, assignments):
     cells = page.locator("#t-followup tbody tr td.codes").all_text_contents()
     codes = {code.strip() for cell in cells for code in cell.split(",")}
     assert codes <= set(part["directive_code"])
+    # each code links to its directive's page
+    links = page.locator("#t-followup tbody td.codes a")
+    assert links.count() == sum(len(c.split(",")) for c in cells)
+    first = links.first
+    assert first.get_attribute("href") == f"directives/{first.text_content()}.html"
 
 
 def test_search_finds_an_agency(watched, sample_site):

@@ -150,6 +150,15 @@ def test_the_one_file_opens_details_inside_itself(
     page.locator("#search-results li.agency button.open-detail").first.click()
     assert dialog.locator("h2").inner_text() == agency
     page.keyboard.press("Escape")
+    # each code the follow-up table names opens that directive
+    row = page.locator("#t-followup tbody tr").first
+    row.scroll_into_view_if_needed()   # its section is laid out only near the screen
+    buttons = row.locator("td.codes button.open-detail")
+    listed = row.locator("td.codes").text_content().split(", ")
+    assert buttons.all_text_contents() == listed and len(listed) >= 1
+    buttons.last.click()
+    assert dialog.locator("h2").inner_text() == f"ข้อสั่งการ {listed[-1]}"
+    page.keyboard.press("Escape")
     # on paper the names stay (every other button is hidden in print)
     page.emulate_media(media="print")
     assert page.locator("#t-agencies tbody th button.open-detail").first.is_visible()

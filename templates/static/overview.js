@@ -247,7 +247,7 @@
       setK("missing_agencies", fmt(missing.length));
       var codes = {};
       agg.rows.forEach(function (i) {
-        if (A.s[i] === NOT_REPORTED) { (codes[A.g[i]] = codes[A.g[i]] || []).push([A.o[i], D.dir[A.d[i]][0]]); }
+        if (A.s[i] === NOT_REPORTED) { (codes[A.g[i]] = codes[A.g[i]] || []).push([A.o[i], D.dir[A.d[i]]]); }
       });
       missing.sort(function (a, b) {
         return agg.agencies[b].od - agg.agencies[a].od || agg.agencies[b].c[NOT_REPORTED] - agg.agencies[a].c[NOT_REPORTED];
@@ -260,8 +260,12 @@
         tr.appendChild(th);
         tr.appendChild(num(c.c[NOT_REPORTED]));
         tr.appendChild(num(c.od));
-        var list = codes[k].sort(function (a, b) { return b[0] - a[0]; }).map(function (x) { return x[1]; });
-        tr.appendChild(td(list.join(", "), undefined, "codes"));
+        // each code opens its directive (its page, or in the one file its details)
+        var cell = tr.appendChild(td(null, undefined, "codes"));
+        codes[k].sort(function (a, b) { return b[0] - a[0]; }).forEach(function (x, n) {
+          if (n) { cell.appendChild(document.createTextNode(", ")); }
+          cell.appendChild(link(x[1][0], x[1][9]));
+        });
         return tr;
       })); });
 
