@@ -124,8 +124,9 @@ CUT_NUMBERS = """() => [...document.querySelectorAll('td.num, th.num')]
 # District-group names on one line each (Thai breaks inside "กรุงเทพตะวันออก" otherwise).
 GROUP_LINES = """() => {
   const cells = document.querySelectorAll(
-    '[data-label="กลุ่มเขต"], .fu-table td.grp, .page-index #t-groups tbody th, #t-summary-groups tbody th, ' +
-    '.page-index #t-agencies tbody td:nth-child(2), #t-matrix-groups thead th');
+    '[data-label="กลุ่มเขต"], .fu-table td.grp, .page-index #t-groups tbody th, ' +
+    '#t-summary-groups tbody th, .page-index #t-agencies tbody td:nth-child(2), ' +
+    '#t-matrix-groups thead th');
   const broken = [];
   for (const c of cells) {
     if (!c.getClientRects().length || c.closest('[hidden]')) continue;
