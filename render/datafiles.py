@@ -1,8 +1,9 @@
 """The data/ folder: the four tables as CSV files and as one workbook, and kpis.json.
 
 Personal fields appear only where config allows. The CSV files are for machines (English
-headers, ISO dates: a contract); the workbook opens on the people's table (render/people.py:
-Thai headers and labels, Buddhist-era dates), then holds the same four machine tables.
+headers, ISO dates: a contract); the workbook is for people (render/people.py: Thai headers
+and labels, Buddhist-era dates): the people's table of assignments, then the directives,
+the reports and the quarantined rows.
 """
 
 from __future__ import annotations
@@ -16,13 +17,16 @@ import pandas as pd
 from tidtam.core import cells
 from tidtam.core.model import CHANGE_COLUMNS, Changes, Dataset, KPIs, Output
 from tidtam.render import exports
+from tidtam.render import people as people_module
 from tidtam.render.digest import bytes_hash, code_hash
 from tidtam.render.exports import write_csv, write_xlsx
 from tidtam.render.formats import iso_frame
+from tidtam.render.pages import SOURCE_LABELS
 from tidtam.render.people import (
     EXPORT_FILE,
     PEOPLE_SHEET,
     export_script,
+    people_sheets,
     people_table,
     thai_headers,
 )
@@ -31,9 +35,6 @@ from tidtam.transform.privacy import public_rejected, redact
 KPIS_FILE = "data/kpis.json"
 CHANGES_FILE = "data/changes.csv"
 XLSX_FILE = "data/tidtam-data.xlsx"
-# The four tables, in the CSV files and as the workbook's sheets (names are a contract).
-TABLES = {"assignments": "การมอบหมาย", "directives": "ข้อสั่งการ", "reports": "รายงานผล",
-          "rejected": "แถวที่ไม่ผ่านการตรวจสอบ"}
 
 
 def data_files(data: Dataset, kpis: KPIs, changes: Changes | None = None) -> Iterator[Output]:
@@ -54,11 +55,15 @@ def data_files(data: Dataset, kpis: KPIs, changes: Changes | None = None) -> Ite
     # The people's table, for the overview's filtered CSV (see render/people.py).
     people = people_table(data)
     yield Output(EXPORT_FILE, None, lambda target: target.write_bytes(export_script(people)))
-    # The workbook holds the people's table and the same tables as the CSV files: their
-    # digests say whether it changed, without writing every sheet again.
+    # The workbook is for people: the people's table, then the directives, reports and
+    # quarantined rows with Thai headers, labels and Buddhist-era dates (render/people.py).
+    # It says what the CSV files and the people's table say: their digests tell whether it
+    # changed, without writing every sheet again.
     stamp = datetime.combine(data.as_of, time())
-    sheets = {PEOPLE_SHEET: thai_headers(people), **{TABLES[n]: f for n, f in tables.items()}}
-    code = code_hash(exports, cells).encode()  # the formula rule is core's (core/cells.py)
+    sheets = {PEOPLE_SHEET: thai_headers(people),
+              **people_sheets(tables, data.config.taxonomy, SOURCE_LABELS)}
+    # the formula rule is core's (core/cells.py); the sheets' headers and labels people.py's
+    code = code_hash(exports, cells, people_module).encode()
     yield Output(XLSX_FILE, bytes_hash(code, stamp.isoformat().encode()),
                  lambda path: write_xlsx(sheets, stamp, path),
                  derived_from=(*csv_files, EXPORT_FILE))

@@ -13,6 +13,7 @@ import json
 
 import pandas as pd
 
+from tidtam.core.config import Taxonomy
 from tidtam.core.model import Dataset
 from tidtam.render.exports import per_distinct
 from tidtam.render.formats import json_script, thai_date
@@ -57,19 +58,13 @@ def people_table(data: Dataset) -> pd.DataFrame:
     a = data.assignments
     statuses = {s.key: s.label for s in tax.statuses}
     types = {t.code: f"{t.code} {t.label}" for t in tax.directive_types}
-    factors = {f.code: f"{f.code} {f.label}" for f in tax.impact_factors}
+    factors = _factor_labels(tax)
     texts = dict(zip(data.register.directives["directive_code"],
                      data.register.directives["text"], strict=True))
     words = V.latest_words(a, data.reports.reports)
 
     def named(codes: pd.Series, other: pd.Series | None = None) -> pd.Series:
-        joined = per_distinct(codes.fillna("").astype(str), lambda v: "; ".join(
-            factors.get(c, c) for c in v.split(",") if c))
-        if other is None:
-            return joined
-        other = other.fillna("").astype(str).str.strip()
-        both = (joined != "") & (other != "")
-        return joined.where(~both, joined + "; ") + other
+        return _named(codes, factors, other)
 
     return pd.DataFrame({
         "directive_code": a["directive_code"],
@@ -95,6 +90,75 @@ def people_table(data: Dataset) -> pd.DataFrame:
 
 def thai_headers(table: pd.DataFrame) -> pd.DataFrame:
     return table.rename(columns=HEADERS)
+
+
+# The workbook's other sheets, as people read them: Thai headers, Thai labels, Buddhist-era
+# dates (a column not named here keeps its title: the quarantine's original cells are
+# titled as in the sheet). Their machine copies are data/*.csv.
+SHEETS = {"directives": "ข้อสั่งการ", "reports": "รายงานผล",
+          "rejected": "แถวที่ไม่ผ่านการตรวจสอบ"}
+SHEET_HEADERS = {
+    "directives": {
+        "directive_code": "รหัสข้อสั่งการ", "fiscal_year": "ปีงบประมาณ", "round": "รอบ",
+        "source": "ที่มา", "inspector": "ผู้ตรวจราชการ", "text": "ข้อสั่งการ",
+        "type_code": "ประเภท", "factor_codes": "ปัจจัยผลกระทบ", "due_date": "กำหนดรายงาน",
+        "agency_count": "จำนวนหน่วยงานที่ได้รับมอบหมาย",
+        "source_row": "แถวในทะเบียนข้อสั่งการ"},
+    "reports": {
+        "report_id": "เลขที่รายงาน", "source_row": "แถวในแบบรายงานผล",
+        "submitted_at": "ประทับเวลา", "directive_code": "รหัสข้อสั่งการ", "agency": "หน่วยงาน",
+        "status": "สถานะ", "result": "ผลการดำเนินการ", "obstacles": "ปัญหาอุปสรรค",
+        "obstacle_factors": "ปัจจัยที่เป็นอุปสรรค",
+        "obstacle_factors_other": "ปัจจัยที่เป็นอุปสรรคอื่น ๆ", "attachments": "เอกสารแนบ",
+        "reporter": "ชื่อผู้รายงาน", "phone": "เบอร์โทรศัพท์", "email": "อีเมล"},
+    "rejected": {
+        "source": "ชีต", "row": "แถวในชีต", "reason_label": "เหตุผล", "detail": "รายละเอียด",
+        "suggestion": "วิธีแก้"},
+}
+# Machine keys that say again what a labelled column says.
+SHEET_DROPPED = {"directives": ("type_key",), "rejected": ("reason",)}
+
+
+def people_sheets(tables: dict[str, pd.DataFrame], taxonomy: Taxonomy,
+                  sources: dict[str, str]) -> dict[str, pd.DataFrame]:
+    """:data:`SHEETS` from the machine tables (``datafiles.export_tables``: ISO text):
+    statuses, types and factors by their Thai labels, dates in the Buddhist era, the
+    quarantined rows' sheet by its name (``sources``)."""
+    statuses = {s.key: s.label for s in taxonomy.statuses}
+    types = {t.code: f"{t.code} {t.label}" for t in taxonomy.directive_types}
+    factors = _factor_labels(taxonomy)
+    recode = {
+        "directives": {"type_code": lambda v: per_distinct(v.fillna(""), lambda c: types.get(c, c)),
+                       "factor_codes": lambda v: _named(v, factors),
+                       "due_date": lambda v: per_distinct(_days(v), _date),
+                       "fiscal_year": _whole, "round": _whole},
+        "reports": {"status": lambda v: per_distinct(v, lambda s: statuses.get(s, s)),
+                    "submitted_at": lambda v: per_distinct(_text_of(v), _time),
+                    "obstacle_factors": lambda v: _named(v, factors)},
+        "rejected": {"source": lambda v: per_distinct(v, lambda s: sources.get(s, s))},
+    }
+    sheets = {}
+    for name, title in SHEETS.items():
+        frame = tables[name].drop(columns=list(SHEET_DROPPED.get(name, ())), errors="ignore")
+        frame = frame.assign(**{c: f(frame[c]) for c, f in recode[name].items()
+                                if c in frame.columns})
+        sheets[title] = frame.rename(columns=SHEET_HEADERS[name])
+    return sheets
+
+
+def _factor_labels(taxonomy: Taxonomy) -> dict[str, str]:
+    return {f.code: f"{f.code} {f.label}" for f in taxonomy.impact_factors}
+
+
+def _named(codes: pd.Series, factors: dict[str, str], other: pd.Series | None = None) -> pd.Series:
+    """Comma-separated factor codes as "code label; code label" (and the typed other)."""
+    joined = per_distinct(codes.fillna("").astype(str), lambda v: "; ".join(
+        factors.get(c.strip(), c.strip()) for c in v.split(",") if c.strip()))
+    if other is None:
+        return joined
+    other = other.fillna("").astype(str).str.strip()
+    both = (joined != "") & (other != "")
+    return joined.where(~both, joined + "; ") + other
 
 
 def export_script(table: pd.DataFrame) -> bytes:
@@ -150,3 +214,13 @@ def _days(values: pd.Series) -> pd.Series:
 
 def _date(iso_day: str) -> str:
     return thai_date(iso_day) if iso_day else ""
+
+
+def _text_of(values: pd.Series) -> pd.Series:
+    return values.map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v))
+                      else str(v)).astype(object)
+
+
+def _time(iso_time: str) -> str:
+    """An ISO time (``2024-01-05T09:03:07+07:00``) as people read it: ``5 ม.ค. 2567 09:03 น.``"""
+    return thai_date(iso_time, with_time=True) if iso_time else ""

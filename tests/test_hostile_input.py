@@ -16,7 +16,7 @@ from conftest import AS_OF, SAMPLE, sheet
 from tidtam.core.errors import SourceError
 from tidtam.core.model import RawSheet
 from tidtam.pipeline import build, build_from_source
-from tidtam.render.datafiles import TABLES
+from tidtam.render.people import SHEETS
 from tidtam.sync.files import read_source
 from tidtam.transform.dataset import normalize
 
@@ -216,7 +216,7 @@ def test_control_characters_in_headers_leave_a_valid_workbook(tmp_path, config):
             text = book.read(name).decode("utf-8")
             assert not XML_ILLEGAL.search(text), name
     workbook = load_workbook(out / "data" / "tidtam-data.xlsx", read_only=True)
-    titles = [c.value for c in next(workbook[TABLES["rejected"]].iter_rows(max_row=1))]
+    titles = [c.value for c in next(workbook[SHEETS["rejected"]].iter_rows(max_row=1))]
     assert "คะแนนเดิม" in titles and "หมายเหตุ" in titles
     assert "หมายเหตุ" in result.kpis.quality["responses"].unclaimed_columns
     header_line = (out / "data" / "rejected.csv").read_text(encoding="utf-8-sig").splitlines()[0]
