@@ -64,7 +64,8 @@ def data_files(data: Dataset, kpis: KPIs, changes: Changes | None = None) -> Ite
               **people_sheets(tables, data.config.taxonomy, SOURCE_LABELS)}
     # the formula rule is core's (core/cells.py); the sheets' headers and labels people.py's
     code = code_hash(exports, cells, people_module).encode()
-    yield Output(XLSX_FILE, bytes_hash(code, stamp.isoformat().encode()),
+    names = json.dumps(SOURCE_LABELS, ensure_ascii=False).encode()  # the sheets' names
+    yield Output(XLSX_FILE, bytes_hash(code, stamp.isoformat().encode(), names),
                  lambda path: write_xlsx(sheets, stamp, path),
                  derived_from=(*csv_files, EXPORT_FILE))
 
