@@ -209,6 +209,25 @@ def test_print_every_table_header_has_text(browser, site, rel):
         context.close()
 
 
+# The width of an A4 page's text in CSS pixels (210 mm less the 12 mm margins each side).
+A4_TEXT_PX = 703
+
+
+def test_print_the_agency_matrix_fits_the_page(browser, site):
+    """On paper the wide agency × type matrix is no longer cut after its 1.10 column: its
+    bars shrink to their column, so the whole table (its total too) fits the page."""
+    context, page = open_page(browser, site, "matrix.html", A4_TEXT_PX, 900)
+    try:
+        page.emulate_media(media="print")
+        width = page.evaluate("document.querySelector('#t-matrix-agencies').scrollWidth")
+        assert width <= A4_TEXT_PX
+        page.emulate_media(media="screen")  # on screen its bars keep a readable width
+        assert page.evaluate(
+            "document.querySelector('#t-matrix-agencies .sbar.small').offsetWidth") >= 80
+    finally:
+        context.close()
+
+
 def printed(browser, site: Path, rel: str, pdf: Path) -> list[str]:
     """The page printed to A4 as the print dialog would; the text of each page."""
     if not shutil.which("pdftotext"):
