@@ -366,3 +366,20 @@ def test_a_second_sync_renders_only_what_changed(project):
     rendered, kept = (int(n) for n in re.search(r"\((\d+) rendered, (\d+) unchanged\)",
                                                 render).groups())
     assert rendered <= 2 and kept >= 100, render
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs /usr/bin/chromium")
+def test_sync_with_memos_publishes_them_with_the_site(project):
+    """The scheduled job can carry the follow-up memos too: in the local site and in the
+    published folder, linked from the follow-up list, as `build --memos` does."""
+    project.sync(memos=True)
+
+    for site in (project.root / "site", project.root / "www" / "tidtam"):
+        index = json.loads((site / "memos" / "index.json").read_text(encoding="utf-8"))
+        assert index["memos"], site
+        for memo in index["memos"]:
+            assert (site / "memos" / memo["pdf"]).stat().st_size > 0
+            assert (site / "memos" / memo["docx"]).stat().st_size > 0
+        followup = (site / "followup.html").read_text(encoding="utf-8")
+        assert f'href="memos/{index["memos"][0]["pdf"]}"' in followup
+    assert any(" memos: " in line for line in project.lines)

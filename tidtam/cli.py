@@ -73,6 +73,14 @@ def cli() -> None:
     """tidtam (ติดตาม): follow-up on BMA directives, from form reports to a Thai dashboard."""
 
 
+def memos_option(fn):
+    return click.option(
+        "--memos", is_flag=True,
+        help="Also write the follow-up memos (Word and PDF, one per agency with an overdue "
+             "or failed item) into OUT/memos/ and link them from the follow-up list (needs "
+             "Chromium at /usr/bin/chromium).")(fn)
+
+
 @cli.command()
 @click.option("--source", required=True, type=click.Path(path_type=Path),
               help="A folder with directives.csv, responses.csv [, satisfaction.csv], "
@@ -80,10 +88,7 @@ def cli() -> None:
 @click.option("--pdf", is_flag=True,
               help="Also print the executive summary to OUT/tidtam-summary.pdf "
                    "(needs Chromium at /usr/bin/chromium).")
-@click.option("--memos", is_flag=True,
-              help="Also write the follow-up memos (Word and PDF, one per agency with an "
-                   "overdue or failed item) into OUT/memos/ and link them from the "
-                   "follow-up list (needs Chromium at /usr/bin/chromium).")
+@memos_option
 @click.option("--record", is_flag=True,
               help="Record this build as a run in the history database, as sync does "
                    "(its trend point and the baseline of later changes).")
@@ -160,10 +165,11 @@ def main() -> None:
 @click.option("--force", is_flag=True,
               help="Publish even when the run accepted fewer than half the reports of the "
                    "last published run (otherwise exit 7, the old site kept).")
+@memos_option
 @config_option
 @build_options
 def sync(spreadsheet: str | None, key_file: Path | None, no_publish: bool, force: bool,
-         config_dir: Path | None, out_dir: Path, as_of: date | None,
+         memos: bool, config_dir: Path | None, out_dir: Path, as_of: date | None,
          since: date | None) -> None:
     """Pull the sheets from Google, build, record in history, publish: the whole job.
 
@@ -177,12 +183,13 @@ def sync(spreadsheet: str | None, key_file: Path | None, no_publish: bool, force
     \b
         tidtam sync
         tidtam sync --spreadsheet KEY_OR_URL --key-file ~/sa.json --no-publish
+        tidtam sync --memos
     """
     from tidtam.job import SyncOptions, run_sync
 
     options = SyncOptions(config_dir=config_dir, out_dir=out_dir, as_of=as_of,
                           spreadsheet=spreadsheet, key_file=key_file, publish=not no_publish,
-                          force=force, since=since)
+                          force=force, since=since, memos=memos)
     result = run_sync(options, log)
     k = result.kpis
     click.echo(f"synced (run {result.run_id}): reporting rate {_pct(k.reporting_rate_pct)}, "

@@ -66,6 +66,7 @@ class SyncOptions:
     publish: bool = True
     force: bool = False  # publish even far fewer reports than the last published run
     since: date | None = None  # compare with the latest run on or before (None: the last)
+    memos: bool = False  # also write the follow-up memos into the site (memos/)
 
 # A sync publishes no site with fewer accepted reports than this share of the last one's.
 SHRINK_LIMIT = 0.5
@@ -267,7 +268,7 @@ class _Job:
         as_of = self.options.as_of or today(self.config)
         past = past_of(self.history, self.config, as_of, self.options.since, exclude=self.run_id)
         built = build_staged(lambda: read_snapshot(snapshot).sheets(), self.config, staging,
-                             as_of, log=self.log, past=past)
+                             as_of, log=self.log, past=past, memos=self.options.memos)
         self.log(f"build: {len(built.files)} files ({_secs(t)})")
         return built
 
