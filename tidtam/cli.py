@@ -73,12 +73,10 @@ def cli() -> None:
     """tidtam (ติดตาม): follow-up on BMA directives, from form reports to a Thai dashboard."""
 
 
-def memos_option(fn):
-    return click.option(
-        "--memos", is_flag=True,
-        help="Also write the follow-up memos (Word and PDF, one per agency with an overdue "
-             "or failed item) into OUT/memos/ and link them from the follow-up list (needs "
-             "Chromium at /usr/bin/chromium).")(fn)
+memos_option = click.option(  # shared by build and sync
+    "--memos", is_flag=True, help="Also write the follow-up memos (Word and PDF, one per "
+    "agency with an overdue or failed item) into OUT/memos/ and link them from the "
+    "follow-up list (needs Chromium at /usr/bin/chromium).")
 
 
 @cli.command()
