@@ -48,17 +48,14 @@ def thai_date(value: object, with_time: bool = False) -> str:
         return "-"
     if isinstance(value, pd.Timestamp):
         value = value.to_pydatetime()
-    return _thai(value, with_time)
+    return be_text(value, with_time)
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def _thai_date_text(value: str, with_time: bool) -> str:
     """:func:`thai_date` of ISO text; pages repeat the same dates thousands of times."""
     parsed = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
-    return _thai(parsed, with_time)
-
-
-_thai = be_text
+    return be_text(parsed, with_time)
 
 
 def thai_datetime(value: object) -> str:
