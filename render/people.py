@@ -56,15 +56,10 @@ def people_table(data: Dataset) -> pd.DataFrame:
     :data:`HEADERS`' keys; :func:`thai_headers` renames them."""
     tax = data.config.taxonomy
     a = data.assignments
-    statuses = {s.key: s.label for s in tax.statuses}
-    types = {t.code: f"{t.code} {t.label}" for t in tax.directive_types}
-    factors = _factor_labels(tax)
+    statuses, types, factors = _labels(tax)
     texts = dict(zip(data.register.directives["directive_code"],
                      data.register.directives["text"], strict=True))
     words = V.latest_words(a, data.reports.reports)
-
-    def named(codes: pd.Series, other: pd.Series | None = None) -> pd.Series:
-        return _named(codes, factors, other)
 
     return pd.DataFrame({
         "directive_code": a["directive_code"],
@@ -76,7 +71,7 @@ def people_table(data: Dataset) -> pd.DataFrame:
         "source": a["source"].fillna(""),
         "inspector": a["inspector"].fillna(""),
         "type": per_distinct(a["type_code"].fillna(""), lambda c: types.get(c, c)),
-        "factors": named(a["factor_codes"]),
+        "factors": _named(a["factor_codes"], factors),
         "status": per_distinct(a["status"], lambda s: statuses.get(s, s)),
         "due": per_distinct(_days(a["due_date"]), _date),
         "reported": per_distinct(_days(a["reported_at"]), _date),
@@ -84,7 +79,8 @@ def people_table(data: Dataset) -> pd.DataFrame:
         "reports": a["report_count"].astype(int),
         "result": words["result"],
         "obstacles": words["obstacles"],
-        "obstacle_factors": named(words["obstacle_factors"], words["obstacle_factors_other"]),
+        "obstacle_factors": _named(words["obstacle_factors"], factors,
+                                   words["obstacle_factors_other"]),
     }, index=a.index).reset_index(drop=True)
 
 
@@ -124,16 +120,14 @@ def people_sheets(tables: dict[str, pd.DataFrame], taxonomy: Taxonomy,
     """:data:`SHEETS` from the machine tables (``datafiles.export_tables``: ISO text):
     statuses, types and factors by their Thai labels, dates in the Buddhist era, the
     quarantined rows' sheet by its name (``sources``)."""
-    statuses = {s.key: s.label for s in taxonomy.statuses}
-    types = {t.code: f"{t.code} {t.label}" for t in taxonomy.directive_types}
-    factors = _factor_labels(taxonomy)
+    statuses, types, factors = _labels(taxonomy)
     recode = {
         "directives": {"type_code": lambda v: per_distinct(v.fillna(""), lambda c: types.get(c, c)),
                        "factor_codes": lambda v: _named(v, factors),
                        "due_date": lambda v: per_distinct(_days(v), _date),
                        "fiscal_year": _whole, "round": _whole},
         "reports": {"status": lambda v: per_distinct(v, lambda s: statuses.get(s, s)),
-                    "submitted_at": lambda v: per_distinct(_text_of(v), _time),
+                    "submitted_at": lambda v: per_distinct(v.map(_text), _time),
                     "obstacle_factors": lambda v: _named(v, factors)},
         "rejected": {"source": lambda v: per_distinct(v, lambda s: sources.get(s, s))},
     }
@@ -146,8 +140,11 @@ def people_sheets(tables: dict[str, pd.DataFrame], taxonomy: Taxonomy,
     return sheets
 
 
-def _factor_labels(taxonomy: Taxonomy) -> dict[str, str]:
-    return {f.code: f"{f.code} {f.label}" for f in taxonomy.impact_factors}
+def _labels(taxonomy: Taxonomy) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """What people read for a status key, a type code and a factor code (taxonomy.yaml)."""
+    return ({s.key: s.label for s in taxonomy.statuses},
+            {t.code: f"{t.code} {t.label}" for t in taxonomy.directive_types},
+            {f.code: f"{f.code} {f.label}" for f in taxonomy.impact_factors})
 
 
 def _named(codes: pd.Series, factors: dict[str, str], other: pd.Series | None = None) -> pd.Series:
@@ -214,11 +211,6 @@ def _days(values: pd.Series) -> pd.Series:
 
 def _date(iso_day: str) -> str:
     return thai_date(iso_day) if iso_day else ""
-
-
-def _text_of(values: pd.Series) -> pd.Series:
-    return values.map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v))
-                      else str(v)).astype(object)
 
 
 def _time(iso_time: str) -> str:
