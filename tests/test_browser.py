@@ -200,14 +200,21 @@ def read_download(download):
     return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
 
 
-def test_export_downloads_exactly_the_filtered_rows(watched, sample_site, assignments):
-    page = watched().open(sample_site, "index.html")
-    page.select_option("#f-inspector", label="นางสาวอรุณี บุญมี")
-    page.select_option("#f-status", label="ยังไม่รายงานผลการดำเนินการ")
+def export_filtered(page, **labels):
+    """The overview's filtered CSV with each filter select #f-<key> set to its label:
+    (header, rows)."""
+    for key, label in labels.items():
+        page.select_option(f"#f-{key}", label=label)
     with page.expect_download() as info:
         page.click("#export-filtered")
     rows = read_download(info.value)
-    header, body = rows[0], rows[1:]
+    return rows[0], rows[1:]
+
+
+def test_export_downloads_exactly_the_filtered_rows(watched, sample_site, assignments):
+    page = watched().open(sample_site, "index.html")
+    header, body = export_filtered(page, inspector="นางสาวอรุณี บุญมี",
+                                   status="ยังไม่รายงานผลการดำเนินการ")
     part = assignments[(assignments["inspector"] == "นางสาวอรุณี บุญมี")
                        & (assignments["status"] == "not_reported")]
     code, agency = header.index("รหัสข้อสั่งการ"), header.index("หน่วยงาน")  # for people

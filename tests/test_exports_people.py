@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from conftest import AS_OF, SAMPLE
 from openpyxl import load_workbook
-from test_browser import browser, read_download, watched  # noqa: F401  (fixtures)
+from test_browser import browser, export_filtered, watched  # noqa: F401  (fixtures)
 
 from tidtam.pipeline import normalize, read_source
 from tidtam.render.exports import xlsx_bytes
@@ -216,11 +216,7 @@ def test_filtered_csv_is_for_people(watched, sample_site, machine, config, rel):
     page = w.page
     page.goto((sample_site / rel).as_uri())
     page.wait_for_selector("body[data-ready]", state="attached")
-    page.select_option("#f-status", label="ไม่สามารถดำเนินการได้")
-    with page.expect_download() as info:
-        page.click("#export-filtered")
-    rows = read_download(info.value)
-    header, body = rows[0], rows[1:]
+    header, body = export_filtered(page, status="ไม่สามารถดำเนินการได้")
     assert header == list(HEADERS.values())
     assert set(THAI_HEADERS) <= set(header)
     want = expected_people(machine, config)
